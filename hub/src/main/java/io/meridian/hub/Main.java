@@ -1,0 +1,152 @@
+package io.meridian.hub;
+
+import io.helidon.webserver.WebServer;
+import io.meridian.hub.auth.AdminBootstrap;
+import io.meridian.hub.auth.Authenticator;
+import io.meridian.hub.auth.LoginRateLimiter;
+import io.meridian.hub.auth.SessionStore;
+import io.meridian.hub.auth.TokenStore;
+import io.meridian.hub.auth.TokensApi;
+import io.meridian.hub.config.HubConfig;
+import io.meridian.hub.culler.IdleCuller;
+import io.meridian.hub.db.Database;
+import io.meridian.hub.groups.GroupStore;
+import io.meridian.hub.groups.GroupsApi;
+import io.meridian.hub.ops.Metrics;
+import io.meridian.hub.ops.OpsApi;
+import io.meridian.hub.pages.Pages;
+import io.meridian.hub.proxy.ProxyService;
+import io.meridian.hub.proxy.ProxySettings;
+import io.meridian.hub.servers.Kernelspec;
+import io.meridian.hub.servers.SecretBox;
+import io.meridian.hub.servers.ServerAccess;
+import io.meridian.hub.servers.ServerLifecycle;
+import io.meridian.hub.servers.ServerStore;
+import io.meridian.hub.servers.ServersApi;
+import io.meridian.hub.users.UserStore;
+import io.meridian.hub.users.UsersApi;
+import io.meridian.hub.web.ErrorHandling;
+import io.meridian.spawner.Spawner;
+import io.meridian.spawner.local.LocalProcessSpawner;
+import io.meridian.spawner.local.LocalSpawnerConfig;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The hub: every service and how it is wired. {@code java -jar meridian-hub.jar [--config FILE]}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Optional<Path> configFile = args.length == 2 && args[0].equals("--config") ? Optional.of(Path.of(args[1])) : Optional.empty();
+        if (args.length != 0 && configFile.isEmpty()) {
+            System.err.println("usage: java -jar meridian-hub.jar [--config FILE]");
+            System.exit(2);
+        }
+        Hub hub = start(HubConfig.load(configFile, System.getenv()));
+        Runtime.getRuntime().addShutdownHook(new Thread(hub::close));
+        System.out.println("Meridian hub listening on http://127.0.0.1:" + hub.port() + "/hub/");
+    }
+
+    public static Hub start(HubConfig config) {
+        List<AutoCloseable> resources = new ArrayList<>();
+        Database db = Database.open(config.database());
+        resources.add(db);
+        UserStore users = new UserStore(db);
+        ServerStore servers = new ServerStore(db);
+        TokenStore tokens = new TokenStore(db);
+        SessionStore sessions = new SessionStore(db);
+        GroupStore groups = new GroupStore(db);
+        AdminBootstrap.run(config.adminPassword(), config.adminToken(), users, tokens, System.out);
+
+        Authenticator auth = new Authenticator(tokens, sessions, users);
+        Metrics metrics = new Metrics(() -> serversByState(servers));
+        Spawner spawner = spawner(config, Kernelspec.install(config.kernelJar(), config.dataDir()));
+        resources.addFirst(spawner);
+        ServerLifecycle lifecycle = new ServerLifecycle(config.spawn(), spawner, servers, tokens,
+                SecretBox.fromKeyFile(config.dataDir().resolve("hub-secret.key")), metrics, config.hubApiUrl());
+        resources.addFirst(lifecycle);
+        lifecycle.recoverAndWatch();
+
+        ServerAccess access = new ServerAccess(auth, lifecycle, servers, users);
+        ProxyService proxy = new ProxyService(access, ProxySettings.defaults());
+        resources.addFirst(proxy);
+        if (config.culler().enabled()) {
+            IdleCuller culler = new IdleCuller(access, config.culler().timeout(), config.culler().interval());
+            culler.start();
+            resources.addFirst(culler);
+        }
+        Pages pages = new Pages(auth, sessions, users, tokens,
+                new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
+                config.cookieSecure());
+
+        WebServer server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadSize(config.maxPayloadBytes())
+                .directHandlers(ErrorHandling.directHandlers())
+                .routing(routing -> {
+                    ErrorHandling.register(routing);
+                    routing.addFilter((chain, req, res) -> {
+                        chain.proceed();
+                        metrics.httpRequest(req.prologue().method().text(), res.status().code());
+                    });
+                    routing.register("/hub/api",
+                            new UsersApi(auth, users, servers),
+                            new ServersApi(auth, users, servers, lifecycle, config.spawn().namedServerLimit(),
+                                    config.spawn().keepalive()),
+                            new TokensApi(auth, users, tokens),
+                            new GroupsApi(auth, groups));
+                    routing.register("/hub", new OpsApi(auth, db, metrics, lifecycle::spawnerKind), pages);
+                    routing.register("/user", proxy);
+                    routing.get("/", (req, res) -> res.status(302).header("Location", "/hub/home").send());
+                    routing.any(ErrorHandling::notFound);
+                })
+                .addRouting(proxy.webSocketRouting())
+                .build()
+                .start();
+        return new Hub(server, resources);
+    }
+
+    /** The spawner named in the configuration. */
+    private static Spawner spawner(HubConfig config, Optional<Path> jupyterPath) {
+        return switch (config.spawner()) {
+            case "local" -> new LocalProcessSpawner(LocalSpawnerConfig
+                    .defaults(config.dataDir().resolve("users"), config.dataDir().resolve("servers"))
+                    .withJupyterCommand(config.jupyterCommand())
+                    .withJupyterPath(jupyterPath.stream().toList()));
+            default -> throw new IllegalArgumentException("unknown spawner '" + config.spawner() + "': use local");
+        };
+    }
+
+    private static Map<String, Long> serversByState(ServerStore servers) {
+        Map<String, Long> counts = new TreeMap<>();
+        servers.countByState().forEach((state, count) -> counts.put(state.db(), count));
+        return counts;
+    }
+
+    /** A running hub; closing it stops the web server, then the services in reverse order of start. */
+    public record Hub(WebServer server, List<AutoCloseable> resources) implements AutoCloseable {
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void close() {
+            server.stop();
+            for (AutoCloseable resource : resources) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING, "closing " + resource + " failed", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.meridian.hub.auth;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.ServerRequest;
+import io.meridian.hub.users.UserStore;
+import io.meridian.hub.web.ApiException;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Resolves the caller of a request from an API token ({@code Authorization: token ...} or
+ * {@code Bearer ...}) or a session cookie. Cookie-authenticated requests that change state must
+ * carry the session's XSRF token ({@code X-XSRFToken} header or {@code _xsrf} form field).
+ */
+public final class Authenticator {
+    public static final String SESSION_COOKIE = "meridian-session";
+    public static final String XSRF_HEADER = "X-XSRFToken";
+
+    private final TokenStore tokens;
+    private final SessionStore sessions;
+    private final UserStore users;
+
+    public Authenticator(TokenStore tokens, SessionStore sessions, UserStore users) {
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.users = users;
+    }
+
+    /** The caller of an API request; 401 without valid credentials, 403 for a cookie request without XSRF token. */
+    public Caller api(ServerRequest request) {
+        Optional<String> token = bearer(request.headers());
+        if (token.isPresent()) {
+            return fromToken(token.get()).orElseThrow(() -> ApiException.unauthorized("invalid or expired API token"));
+        }
+        SessionStore.Session session = session(request.headers())
+                .orElseThrow(() -> ApiException.unauthorized("authentication required: send 'Authorization: token <token>'"));
+        Method method = request.prologue().method();
+        if (!method.equals(Method.GET) && !method.equals(Method.HEAD) && !method.equals(Method.OPTIONS)) {
+            String presented = request.headers().first(HeaderNames.create(XSRF_HEADER)).orElse(null);
+            if (!Secrets.same(presented, session.xsrf())) {
+                throw ApiException.forbidden("'_xsrf' argument missing from request: send the X-XSRFToken header");
+            }
+        }
+        return fromSession(session);
+    }
+
+    public Optional<Caller> fromToken(String secret) {
+        return tokens.authenticate(secret).map(owned -> {
+            Token t = owned.token();
+            Set<String> scopes = Scopes.forToken(t.scopes(), t.user(), owned.ownerAdmin());
+            return new Caller(users.find(t.user()).orElseThrow(), scopes, t.apiId(), this::groupsOf);
+        });
+    }
+
+    public Caller fromSession(SessionStore.Session session) {
+        return new Caller(session.user(), Scopes.ofUser(session.user().name(), session.user().admin()), null,
+                this::groupsOf);
+    }
+
+    public Optional<SessionStore.Session> session(Headers headers) {
+        return headers.cookies().first(SESSION_COOKIE).asOptional()
+                .filter(v -> v.matches("[0-9a-f]{64}"))
+                .flatMap(sessions::find);
+    }
+
+    public static Optional<String> bearer(Headers headers) {
+        return headers.first(HeaderNames.AUTHORIZATION).flatMap(value -> {
+            String[] parts = value.trim().split("\\s+", 2);
+            if (parts.length == 2 && (parts[0].equalsIgnoreCase("token") || parts[0].equalsIgnoreCase("bearer"))) {
+                return Optional.of(parts[1]);
+            }
+            return Optional.empty();
+        });
+    }
+
+    private List<String> groupsOf(String user) {
+        return users.find(user).map(u -> users.groupsOf(u.id())).orElse(List.of());
+    }
+}

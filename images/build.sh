@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds Meridian's images: meridian/base:trixie (offline, from Debian packages) and
+# meridian/notebook:latest (JupyterLab + the Java kernel). The notebook image carries a label
+# with a hash of its inputs; when the image present has the same hash, nothing is rebuilt.
+#
+#   images/build.sh                   needs kernel/target/meridian-kernel.jar
+#   images/build.sh --without-kernel  a notebook image without the Java kernel (for spawner work
+#                                     while the kernel is not built; labelled meridian.kernel=none)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+image="${MERIDIAN_NOTEBOOK_IMAGE:-meridian/notebook:latest}"
+kernel_jar="${MERIDIAN_KERNEL_JAR:-$root/kernel/target/meridian-kernel.jar}"
+with_kernel=1
+[ "${1:-}" = "--without-kernel" ] && with_kernel=0
+
+docker info >/dev/null 2>&1 || { echo "build.sh: Docker is not reachable; start dockerd first (scripts/setup.d/20-docker.sh does)" >&2; exit 1; }
+"$here/build-base.sh"
+
+if [ "$with_kernel" = 1 ] && [ ! -f "$kernel_jar" ]; then
+  echo "build.sh: $kernel_jar is missing; build the kernel first: mvn -pl kernel package" >&2
+  exit 1
+fi
+
+context="$(mktemp -d)"
+trap 'rm -rf "$context"' EXIT
+cp "$here/notebook/Dockerfile" "$here/notebook/entrypoint.sh" "$here/notebook/healthcheck.py" "$context/"
+mkdir "$context/kernel"
+if [ "$with_kernel" = 1 ]; then
+  cp "$kernel_jar" "$context/kernel/meridian-kernel.jar"
+  kernel_label="$(sha256sum "$kernel_jar" | cut -c1-12)"
+else
+  echo "built without the Java kernel" >"$context/kernel/NO-KERNEL"
+  kernel_label=none
+fi
+
+base_id="$(docker image inspect -f '{{.Id}}' meridian/base:trixie)"
+inputs="$( (echo "$base_id"; cd "$context" && find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16)"
+present="$(docker image inspect -f '{{index .Config.Labels "meridian.inputs"}}' "$image" 2>/dev/null || true)"
+if [ "$present" = "$inputs" ]; then
+  echo "build.sh: $image is up to date (inputs $inputs)"
+  exit 0
+fi
+
+echo "build.sh: building $image (inputs $inputs, kernel $kernel_label)"
+log="$(mktemp /tmp/meridian-notebook-build.XXXXXX.log)"
+if ! docker build --label "meridian.inputs=$inputs" --label "meridian.kernel=$kernel_label" \
+       -t "$image" "$context" >"$log" 2>&1; then
+  echo "build.sh: docker build failed; last lines of $log:" >&2
+  tail -n 30 "$log" >&2
+  exit 1
+fi
+rm -f "$log"
+echo "build.sh: $image built"

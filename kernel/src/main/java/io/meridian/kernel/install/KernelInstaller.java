@@ -1,0 +1,192 @@
+package io.meridian.kernel.install;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meridian.kernel.Main;
+import io.meridian.kernel.wire.Message;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/**
+ * {@code install}: writes the kernelspec (kernel.json and logos) that starts this jar with the Java that
+ * ran the installer, where {@code jupyter kernelspec install} would put it.
+ */
+public final class KernelInstaller {
+
+    public static final String DEFAULT_NAME = "meridian-java";
+    public static final String DEFAULT_DISPLAY_NAME = "Java (Meridian)";
+    private static final String USAGE = "usage: java -jar meridian-kernel.jar install [--user | --prefix DIR]"
+            + " [--name NAME] [--display-name NAME] [--jvm-opt OPTION]...";
+
+    private KernelInstaller() {
+    }
+
+    /** Options of the install command. */
+    record Options(Path kernelsDir, String name, String displayName, List<String> jvmOptions) {
+    }
+
+    /** Runs the command; returns the process exit status. */
+    public static int run(String[] args) {
+        try {
+            Options options = parse(args);
+            Path dir = install(options, javaExecutable(), runningJar());
+            System.out.println("Installed kernelspec " + options.name() + " in " + dir);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("meridian-kernel install: " + e.getMessage() + "\n" + USAGE);
+            return 2;
+        } catch (IOException e) {
+            System.err.println("meridian-kernel install: cannot write the kernelspec: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static Options parse(String[] args) {
+        Path kernelsDir = null;
+        boolean user = false;
+        String name = DEFAULT_NAME;
+        String displayName = DEFAULT_DISPLAY_NAME;
+        List<String> jvmOptions = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--user" -> user = true;
+                case "--prefix" -> kernelsDir = Path.of(value(args, ++i, arg)).toAbsolutePath()
+                        .resolve("share").resolve("jupyter").resolve("kernels");
+                case "--name" -> name = value(args, ++i, arg);
+                case "--display-name" -> displayName = value(args, ++i, arg);
+                case "--jvm-opt" -> jvmOptions.add(value(args, ++i, arg));
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        if (user && kernelsDir != null) {
+            throw new IllegalArgumentException("--user and --prefix exclude each other");
+        }
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("kernel name '" + name + "' may only use letters, digits, '.', '_' and '-'");
+        }
+        if (kernelsDir == null) {
+            kernelsDir = user || !isRoot() ? userKernelsDir() : Path.of("/usr/local/share/jupyter/kernels");
+        }
+        return new Options(kernelsDir, name.toLowerCase(Locale.ROOT), displayName, jvmOptions);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length || args[i].isBlank()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** Writes kernel.json and the logos into kernelsDir/name; returns that folder. */
+    static Path install(Options options, Path java, Path jar) throws IOException {
+        Path dir = options.kernelsDir().resolve(options.name());
+        Files.createDirectories(dir);
+        ObjectNode spec = Message.object();
+        ArrayNode argv = spec.putArray("argv");
+        argv.add(java.toString());
+        defaultJvmOptions(dir).forEach(argv::add);
+        options.jvmOptions().forEach(argv::add);
+        argv.add("-jar").add(jar.toString()).add("{connection_file}");
+        spec.put("display_name", options.displayName());
+        spec.put("language", "java");
+        spec.put("interrupt_mode", "message");
+        spec.putObject("env");
+        spec.putObject("metadata").put("debugger", false);
+        Files.writeString(dir.resolve("kernel.json"), spec.toPrettyString() + "\n");
+        ImageIO.write(logo(32), "png", dir.resolve("logo-32x32.png").toFile());
+        ImageIO.write(logo(64), "png", dir.resolve("logo-64x64.png").toFile());
+        return dir;
+    }
+
+    /**
+     * A small serial-collected heap and C1-first compilation start fast and stay light for interactive
+     * use; on Java 19+ a class-data archive kept next to kernel.json makes every later start faster.
+     */
+    static List<String> defaultJvmOptions(Path kernelDir) {
+        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xlog:cds*=off",
+                "-Xshare:auto", "-XX:MaxRAMPercentage=50"));
+        if (Runtime.version().feature() >= 19) {
+            options.add("-XX:+AutoCreateSharedArchive");
+            options.add("-XX:SharedArchiveFile=" + kernelDir.resolve("meridian-kernel.jsa"));
+        }
+        return options;
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Jupyter's per-user data folder, as jupyter_core computes it. */
+    static Path userKernelsDir() {
+        String dataDir = System.getenv("JUPYTER_DATA_DIR");
+        if (dataDir != null && !dataDir.isBlank()) {
+            return Path.of(dataDir, "kernels");
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        if (os.contains("mac")) {
+            return home.resolve("Library/Jupyter/kernels");
+        }
+        if (os.contains("win")) {
+            String appData = System.getenv("APPDATA");
+            return Path.of(appData == null ? home.toString() : appData, "jupyter", "kernels");
+        }
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path data = xdg == null || xdg.isBlank() ? home.resolve(".local/share") : Path.of(xdg);
+        return data.resolve("jupyter").resolve("kernels");
+    }
+
+    private static Path javaExecutable() {
+        String exe = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("win") ? "java.exe" : "java";
+        return Path.of(System.getProperty("java.home"), "bin", exe).toAbsolutePath();
+    }
+
+    private static Path runningJar() throws IOException {
+        try {
+            Path location = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(location)) {
+                throw new IllegalArgumentException("install must run from the kernel jar (java -jar meridian-kernel.jar"
+                        + " install), not from " + location);
+            }
+            return location.toAbsolutePath();
+        } catch (URISyntaxException e) {
+            throw new IOException("cannot locate the kernel jar: " + e.getMessage(), e);
+        }
+    }
+
+    /** The logo: a globe with meridians, drawn rather than shipped so it is crisp at each size. */
+    static BufferedImage logo(int size) {
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        float margin = size / 16f;
+        float diameter = size - 2 * margin;
+        g.setColor(new Color(0x1B4F8A));
+        g.fill(new Ellipse2D.Float(margin, margin, diameter, diameter));
+        g.setColor(new Color(0xF2A33A));
+        g.setStroke(new BasicStroke(Math.max(1f, size / 24f)));
+        for (float width : new float[] {diameter, diameter * 0.55f, diameter * 0.12f}) {
+            g.draw(new Ellipse2D.Float(margin + (diameter - width) / 2, margin, width, diameter));
+        }
+        g.setColor(Color.WHITE);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.round(size * 0.5f)));
+        int textWidth = g.getFontMetrics().stringWidth("J");
+        g.drawString("J", (size - textWidth) / 2f, size * 0.68f);
+        g.dispose();
+        return image;
+    }
+}

@@ -1,0 +1,22 @@
+# Docker engine and the Meridian notebook images, for the Docker spawner and its tests.
+# Sourced by scripts/setup.sh (apt_install comes from there).
+apt_install docker.io debootstrap docker-registry
+
+if ! docker info >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "meridian: Docker is not running; start it (sudo systemctl start docker) and rerun" >&2
+    return 1
+  fi
+  echo "meridian: starting dockerd (log: /var/log/meridian-dockerd.log)"
+  nohup dockerd >/var/log/meridian-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  if ! docker info >/dev/null 2>&1; then
+    echo "meridian: dockerd did not answer on /var/run/docker.sock within 60 s; see /var/log/meridian-dockerd.log" >&2
+    return 1
+  fi
+fi
+
+"$MERIDIAN_ROOT/images/build.sh"

@@ -1,0 +1,130 @@
+package io.meridian.spawner.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** Docker and Jupyter plumbing the Docker spawner's integration tests and benchmark share. */
+final class DockerTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DockerTestSupport() {
+    }
+
+    static DockerClient client(String host) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host).build();
+        return DockerClientImpl.getInstance(config, new ZerodepDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost()).build());
+    }
+
+    /** Removes the containers and volumes labelled with {@code hub}, and {@code network}. */
+    static void removeEverythingOf(DockerClient docker, String hub, String network) {
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(DockerSpawner.LABEL_HUB, hub)).exec()
+                .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
+        var volumes = docker.listVolumesCmd().withFilter("label", java.util.List.of(DockerSpawner.LABEL_HUB + "=" + hub))
+                .exec().getVolumes();
+        if (volumes != null) {
+            volumes.forEach(v -> docker.removeVolumeCmd(v.getName()).exec());
+        }
+        docker.listNetworksCmd().withNameFilter(network).exec().stream()
+                .filter(n -> n.getName().equals(network))
+                .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+    }
+
+    /** Runs a notebook container the way an earlier hub would have left it: labelled, on the network. */
+    static String runLabelled(DockerClient docker, String image, String network, String name, Map<String, String> labels) {
+        docker.listNetworksCmd().withNameFilter(network).exec().stream()
+                .filter(n -> n.getName().equals(network)).findFirst()
+                .orElseGet(() -> {
+                    docker.createNetworkCmd().withName(network).withLabels(Map.of(DockerSpawner.LABEL_HUB,
+                            labels.get(DockerSpawner.LABEL_HUB))).exec();
+                    return null;
+                });
+        String id = docker.createContainerCmd(image).withName(name).withLabels(labels)
+                .withEnv("JUPYTER_TOKEN=" + UUID.randomUUID())
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(network)).exec().getId();
+        docker.startContainerCmd(id).exec();
+        return id;
+    }
+
+    static String exec(DockerClient docker, String container, String... command) throws InterruptedException {
+        String execId = docker.execCreateCmd(container).withCmd(command).withAttachStdout(true).withAttachStderr(true)
+                .exec().getId();
+        StringBuilder out = new StringBuilder();
+        docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                synchronized (out) {
+                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            }
+        }).awaitCompletion(30, TimeUnit.SECONDS);
+        synchronized (out) {
+            return out.toString();
+        }
+    }
+
+    /** Sends kernel_info_request on the kernel's Jupyter WebSocket and returns the reply message. */
+    static JsonNode kernelInfo(HttpClient http, URI channels, String token) throws Exception {
+        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+        String msgId = UUID.randomUUID().toString();
+        WebSocket socket = http.newWebSocketBuilder()
+                .header("Authorization", "token " + token)
+                .buildAsync(channels, new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            try {
+                                JsonNode message = JSON.readTree(text.toString());
+                                if (msgId.equals(message.at("/parent_header/msg_id").asText())
+                                        && "kernel_info_reply".equals(message.at("/header/msg_type").asText())) {
+                                    reply.complete(message);
+                                }
+                            } catch (Exception e) {
+                                reply.completeExceptionally(e);
+                            }
+                            text.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+        ObjectNode request = JSON.createObjectNode();
+        request.putObject("header").put("msg_id", msgId).put("msg_type", "kernel_info_request")
+                .put("session", UUID.randomUUID().toString()).put("username", "test")
+                .put("date", Instant.now().toString()).put("version", "5.3");
+        request.putObject("parent_header");
+        request.putObject("metadata");
+        request.putObject("content");
+        request.put("channel", "shell");
+        socket.sendText(JSON.writeValueAsString(request), true).get(10, TimeUnit.SECONDS);
+        try {
+            return reply.get(90, TimeUnit.SECONDS);
+        } finally {
+            socket.abort();
+        }
+    }
+}
