@@ -6,6 +6,8 @@ For every kernel named on the command line it measures, in the same run:
     (median over --starts launches);
   * trivial cell round trip: execute_request sent to execute_reply received and the kernel
     back to idle on IOPub (p50/p99 over --cells cells after a warm-up);
+  * kernel CPU per trivial cell: user+system CPU of the kernel's process tree over those cells
+    (JIT and GC threads included), a figure that other load on the machine disturbs less;
   * idle RSS: VmRSS of the kernel's process tree after the cells and --idle seconds of rest.
 
 Kernels are found through the normal kernelspec search path, so set JUPYTER_PATH to
@@ -52,6 +54,25 @@ def tree_rss_kib(pid):
         except FileNotFoundError:
             continue
     return total
+
+
+def tree_cpu_seconds(pid):
+    """User plus system CPU time of a process and its descendants so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending.extend(int(child) for child in children.read().split())
+        except FileNotFoundError:
+            continue
+    return total / ticks
 
 
 def wait_reply(client, msg_id, deadline):
@@ -143,7 +164,11 @@ def measure(kernel_name, starts, cells, warmup, idle_s):
             raise ValueError(f"no declaration of x known for {language}; add one to DECLARE_X")
         execute(client, DECLARE_X[language])
         codes = ["1+1" if i % 2 == 0 else "x = 1" for i in range(warmup + cells)]
-        round_trips = [execute(client, code)[0] for code in codes][warmup:]
+        for code in codes[:warmup]:
+            execute(client, code)
+        cpu_before = tree_cpu_seconds(manager.provisioner.pid)
+        round_trips = [execute(client, code)[0] for code in codes[warmup:]]
+        cpu_per_cell = (tree_cpu_seconds(manager.provisioner.pid) - cpu_before) / cells
         time.sleep(idle_s)
         rss_kib = tree_rss_kib(manager.provisioner.pid)
     finally:
@@ -156,6 +181,7 @@ def measure(kernel_name, starts, cells, warmup, idle_s):
         "cells": cells,
         "cell_p50_ms": percentile(round_trips, 0.50) * 1000,
         "cell_p99_ms": percentile(round_trips, 0.99) * 1000,
+        "cell_cpu_ms": cpu_per_cell * 1000,
         "idle_rss_mib": rss_kib / 1024,
     }
 
@@ -166,6 +192,7 @@ def table(results):
         ("start -> first execute_reply (median, ms)", "start_to_first_execute_ms", "{:.0f}"),
         ("trivial cell round trip p50 (ms)", "cell_p50_ms", "{:.2f}"),
         ("trivial cell round trip p99 (ms)", "cell_p99_ms", "{:.2f}"),
+        ("kernel CPU per trivial cell (ms)", "cell_cpu_ms", "{:.2f}"),
         ("idle RSS (MiB)", "idle_rss_mib", "{:.1f}"),
     ]
     header = ["metric"] + [result["kernel"] for result in results]

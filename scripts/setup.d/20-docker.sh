@@ -19,4 +19,12 @@ if ! docker info >/dev/null 2>&1; then
   fi
 fi
 
-"$MERIDIAN_ROOT/images/build.sh"
+# The base image takes minutes (debootstrap) and is kept; the notebook image needs the kernel jar,
+# so without one it is built later by the spawner module's pre-integration-test step of `mvn install`.
+if [ -f "$MERIDIAN_ROOT/kernel/target/meridian-kernel.jar" ]; then
+  "$MERIDIAN_ROOT/images/build.sh" \
+    || echo "meridian: notebook image not built now; mvn install rebuilds it after the kernel (see above)" >&2
+else
+  "$MERIDIAN_ROOT/images/build-base.sh"
+  echo "meridian: no kernel jar yet; mvn install builds the notebook image after the kernel"
+fi

@@ -62,9 +62,22 @@ public final class Authenticator {
     }
 
     public Optional<SessionStore.Session> session(Headers headers) {
-        return headers.cookies().first(SESSION_COOKIE).asOptional()
+        return cookie(headers, SESSION_COOKIE)
                 .filter(v -> v.matches("[0-9a-f]{64}"))
                 .flatMap(sessions::find);
+    }
+
+    /** A cookie's value from the request headers (WebSocket upgrades have headers but no parsed cookies). */
+    public static Optional<String> cookie(Headers headers, String name) {
+        for (String header : headers.values(HeaderNames.COOKIE)) {
+            for (String pair : header.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    return Optional.of(pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     public static Optional<String> bearer(Headers headers) {

@@ -36,6 +36,10 @@ public final class Params {
 
     /** A flag: present without value, or true/1, means true (JupyterHub's allowEmptyValue booleans). */
     public static boolean flag(ServerRequest request, String name) {
-        return query(request, name).map(v -> v.isEmpty() || v.equalsIgnoreCase("true") || v.equals("1")).orElse(false);
+        if (!request.query().contains(name)) {
+            return false;
+        }
+        String value = query(request, name).orElse("");
+        return !(value.equalsIgnoreCase("false") || value.equals("0"));
     }
 }

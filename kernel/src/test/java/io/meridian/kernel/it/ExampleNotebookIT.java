@@ -65,8 +65,9 @@ class ExampleNotebookIT {
 
     @Test
     void variablesAndMethodsAreVisibleInLaterCells() {
-        assertEquals("Meridian says 42", result("reuse"));
-        assertEquals("Hello, Meridian!", result("method"));
+        // Like JShell, the kernel shows a String result as a Java literal.
+        assertEquals("\"Meridian says 42\"", result("reuse"));
+        assertEquals("\"Hello, Meridian!\"", result("method"));
         assertEquals("4", result("record"));
     }
 

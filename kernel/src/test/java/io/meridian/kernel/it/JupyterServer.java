@@ -38,6 +38,9 @@ final class JupyterServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         kernel.isolate(builder.environment(), scratch);
+        // Kernels inherit this: %maven downloads into a fresh local repository, not the user's ~/.m2.
+        builder.environment().put("MERIDIAN_MAVEN_LOCAL", scratch.resolve("m2").toString());
+        builder.environment().remove("MERIDIAN_MAVEN_REPOS");
         base = URI.create("http://127.0.0.1:" + port + "/");
         process = builder.start();
         awaitReady();

@@ -176,6 +176,28 @@ class JupyterServerIT {
         assertEquals("Hello Ada\n", answered.stream("stdout"));
     }
 
+    @Test
+    void mavenMagicAddsALibraryFromMavenCentral() throws InterruptedException {
+        KernelSocket.Exchange added = kernel.run("%maven org.apache.commons:commons-text:1.13.0");
+        KernelSocket.Exchange used = kernel.run(
+                "org.apache.commons.text.WordUtils.capitalize(org.apache.commons.lang3.StringUtils.reverse(\"olleh\"))");
+
+        assertEquals("ok", added.status(), added.reply()::toString);
+        assertEquals("Added org.apache.commons:commons-text:1.13.0 (2 jars)\n", added.stream("stdout"));
+        assertEquals("ok", used.status(), used.reply()::toString);
+        assertEquals("\"Hello\"", used.ofType("execute_result").get(0).path("content").path("data").path("text/plain")
+                .asText());
+    }
+
+    @Test
+    void mavenMagicWithBadCoordinatesSaysWhatIsExpected() throws InterruptedException {
+        KernelSocket.Exchange failed = kernel.run("%maven commons-lang3");
+
+        assertEquals("error", failed.status());
+        String evalue = failed.reply().path("content").path("evalue").asText();
+        assertTrue(evalue.contains("Bad Maven coordinates 'commons-lang3': expected group:artifact:version"), evalue);
+    }
+
     private static List<String> texts(JsonNode array) {
         return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Turns Docker's per-layer pull messages into progress events: bytes done and total over all layers
- * seen so far, at most one event per {@link #MIN_INTERVAL_NANOS} unless a layer finishes.
+ * seen so far, at most one event per {@link #MIN_INTERVAL_NANOS} unless a layer starts or finishes.
  * Pull progress spans 0..{@link #MAX_PERCENT} of the spawn's progress bar.
  */
 final class PullProgress {
@@ -43,7 +43,9 @@ final class PullProgress {
         Layer layer = layers.computeIfAbsent(id, k -> new Layer());
         ResponseItem.ProgressDetail detail = item.getProgressDetail();
         boolean finishedNow = false;
+        boolean firstBytes = false;
         if (status.equals("Downloading") && detail != null) {
+            firstBytes = layer.done == 0;
             if (detail.getTotal() != null && detail.getTotal() > 0) {
                 layer.total = detail.getTotal();
             }
@@ -57,7 +59,8 @@ final class PullProgress {
             layer.finished = true;
         }
         long now = System.nanoTime();
-        if (!finishedNow && now - lastEventNanos < MIN_INTERVAL_NANOS) {
+        // a layer's first bytes and its end always show, so even a fast pull reports every layer
+        if (!finishedNow && !firstBytes && now - lastEventNanos < MIN_INTERVAL_NANOS) {
             return;
         }
         lastEventNanos = now;

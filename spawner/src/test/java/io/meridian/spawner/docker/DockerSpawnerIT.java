@@ -315,7 +315,7 @@ class DockerSpawnerIT {
     }
 
     @Test
-    void javaKernelAnswersKernelInfoInsideTheContainer() throws Exception {
+    void javaKernelRunsACellInsideTheContainer() throws Exception {
         String kernelLabel = docker.inspectImageCmd(IMAGE).exec().getConfig().getLabels().get("meridian.kernel");
         assumeFalse("none".equals(kernelLabel), "image built with --without-kernel: no Java kernel to test");
         SpawnRequest request = request("kim", "", Map.of());
@@ -332,11 +332,22 @@ class DockerSpawnerIT {
             assertEquals(201, created.statusCode(), created.body());
             String kernelId = JSON.readTree(created.body()).get("id").asText();
 
-            JsonNode reply = DockerTestSupport.kernelInfo(HTTP, URI.create("ws://" + server.url().getAuthority()
-                    + request.baseUrl() + "api/kernels/" + kernelId + "/channels"), request.serverToken());
+            URI channels = URI.create("ws://" + server.url().getAuthority() + request.baseUrl()
+                    + "api/kernels/" + kernelId + "/channels");
+            try (DockerTestSupport.KernelSocket kernelSocket = new DockerTestSupport.KernelSocket(HTTP, channels,
+                    request.serverToken())) {
+                JsonNode info = kernelSocket.await(kernelSocket.send("kernel_info_request", JSON.createObjectNode()),
+                        "kernel_info_reply");
+                assertEquals("ok", info.at("/content/status").asText(), info.toString());
+                assertEquals("java", info.at("/content/language_info/name").asText().toLowerCase(), info.toString());
 
-            assertEquals("ok", reply.at("/content/status").asText(), reply.toString());
-            assertEquals("java", reply.at("/content/language_info/name").asText().toLowerCase(), reply.toString());
+                String execution = kernelSocket.send("execute_request", JSON.createObjectNode()
+                        .put("code", "System.out.println(6 * 7 + \" from \" + System.getProperty(\"user.name\"));")
+                        .put("silent", false).put("store_history", true));
+                JsonNode stream = kernelSocket.await(execution, "stream");
+                assertEquals("42 from jovyan", stream.at("/content/text").asText().strip(), stream.toString());
+                assertEquals("ok", kernelSocket.await(execution, "execute_reply").at("/content/status").asText());
+            }
         } finally {
             spawner.stop(server.state(), true);
         }

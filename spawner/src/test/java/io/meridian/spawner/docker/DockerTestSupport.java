@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -84,46 +83,76 @@ final class DockerTestSupport {
         }
     }
 
-    /** Sends kernel_info_request on the kernel's Jupyter WebSocket and returns the reply message. */
-    static JsonNode kernelInfo(HttpClient http, URI channels, String token) throws Exception {
-        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-        String msgId = UUID.randomUUID().toString();
-        WebSocket socket = http.newWebSocketBuilder()
-                .header("Authorization", "token " + token)
-                .buildAsync(channels, new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
+    /** A kernel's Jupyter WebSocket (legacy JSON protocol): send shell requests, wait for matching messages. */
+    static final class KernelSocket implements AutoCloseable {
+        private final java.util.concurrent.BlockingQueue<JsonNode> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final WebSocket socket;
+        private final String session = UUID.randomUUID().toString();
+        private final java.util.List<JsonNode> passedOver = new java.util.ArrayList<>();
 
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            try {
-                                JsonNode message = JSON.readTree(text.toString());
-                                if (msgId.equals(message.at("/parent_header/msg_id").asText())
-                                        && "kernel_info_reply".equals(message.at("/header/msg_type").asText())) {
-                                    reply.complete(message);
+        KernelSocket(HttpClient http, URI channels, String token) throws Exception {
+            socket = http.newWebSocketBuilder()
+                    .header("Authorization", "token " + token)
+                    .buildAsync(channels, new WebSocket.Listener() {
+                        private final StringBuilder text = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            text.append(data);
+                            if (last) {
+                                try {
+                                    received.add(JSON.readTree(text.toString()));
+                                } catch (Exception e) {
+                                    received.add(JSON.createObjectNode().put("unparsable", text.toString()));
                                 }
-                            } catch (Exception e) {
-                                reply.completeExceptionally(e);
+                                text.setLength(0);
                             }
-                            text.setLength(0);
+                            ws.request(1);
+                            return null;
                         }
-                        ws.request(1);
-                        return null;
+                    }).get(30, TimeUnit.SECONDS);
+        }
+
+        /** Sends a shell request; returns its msg_id. */
+        String send(String msgType, ObjectNode content) throws Exception {
+            String msgId = UUID.randomUUID().toString();
+            ObjectNode request = JSON.createObjectNode();
+            request.putObject("header").put("msg_id", msgId).put("msg_type", msgType)
+                    .put("session", session).put("username", "test")
+                    .put("date", Instant.now().toString()).put("version", "5.3");
+            request.putObject("parent_header");
+            request.putObject("metadata");
+            request.set("content", content);
+            request.put("channel", "shell");
+            socket.sendText(JSON.writeValueAsString(request), true).get(10, TimeUnit.SECONDS);
+            return msgId;
+        }
+
+        /**
+         * The first message answering {@code msgId} with type {@code msgType}, within 90 s. Shell and iopub
+         * messages may arrive in either order, so messages passed over are kept for later calls.
+         */
+        JsonNode await(String msgId, String msgType) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (System.nanoTime() < deadline) {
+                for (java.util.Iterator<JsonNode> it = passedOver.iterator(); it.hasNext(); ) {
+                    JsonNode message = it.next();
+                    if (msgId.equals(message.at("/parent_header/msg_id").asText())
+                            && msgType.equals(message.at("/header/msg_type").asText())) {
+                        it.remove();
+                        return message;
                     }
-                }).get(30, TimeUnit.SECONDS);
-        ObjectNode request = JSON.createObjectNode();
-        request.putObject("header").put("msg_id", msgId).put("msg_type", "kernel_info_request")
-                .put("session", UUID.randomUUID().toString()).put("username", "test")
-                .put("date", Instant.now().toString()).put("version", "5.3");
-        request.putObject("parent_header");
-        request.putObject("metadata");
-        request.putObject("content");
-        request.put("channel", "shell");
-        socket.sendText(JSON.writeValueAsString(request), true).get(10, TimeUnit.SECONDS);
-        try {
-            return reply.get(90, TimeUnit.SECONDS);
-        } finally {
+                }
+                JsonNode message = received.poll(1, TimeUnit.SECONDS);
+                if (message != null) {
+                    passedOver.add(message);
+                }
+            }
+            throw new AssertionError("no " + msgType + " for " + msgId + " within 90 s");
+        }
+
+        @Override
+        public void close() {
             socket.abort();
         }
     }

@@ -40,7 +40,7 @@ class ImagePullIT {
             assertTrue(bytes.stream().allMatch(e -> e.progress() <= PullProgress.MAX_PERCENT
                     && "pull".equals(e.details().get("phase")) && e.details().get("layer") != null));
             assertTrue(bytes.stream().anyMatch(e -> (Long) e.details().get("bytesDone") > 0 && (Long) e.details().get("bytesDone") < total),
-                    "intermediate progress was reported: " + bytes.size() + " events");
+                    "intermediate progress was reported: " + bytes);
             docker.inspectImageCmd(image).exec();
             docker.removeImageCmd(image).exec();
         }

@@ -1,0 +1,47 @@
+package io.meridian.nextcloud;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * The real WebDAV server started by scripts/setup.d/40-webdav.sh (Apache httpd with mod_dav).
+ * Each test gets a fresh folder of its own so runs never see each other's files.
+ */
+public final class TestWebDav {
+    public static final URI SERVER = URI.create(env("MERIDIAN_WEBDAV_URL", "http://127.0.0.1:8490/dav/"));
+    public static final String USER = env("MERIDIAN_WEBDAV_USER", "meridian-test");
+    public static final String PASSWORD = env("MERIDIAN_WEBDAV_PASSWORD", "webdav-test-pass");
+
+    private TestWebDav() {
+    }
+
+    /** A new empty folder on the server, as the root of a fresh config. */
+    public static WebDavConfig freshFolder() throws IOException, InterruptedException {
+        URI folder = URI.create(SERVER + "t-" + UUID.randomUUID() + "/");
+        HttpResponse<Void> response;
+        try {
+            response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(folder)
+                    .header("Authorization", "Basic " + Base64.getEncoder()
+                            .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                    .method("MKCOL", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            throw new IllegalStateException("no WebDAV test server at " + SERVER
+                    + ": run 'bash scripts/setup.sh' (step 40-webdav) first", e);
+        }
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("cannot create a test folder on " + SERVER + ": HTTP " + response.statusCode());
+        }
+        return WebDavConfig.webDav(folder, USER, PASSWORD);
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,182 @@
+package io.meridian.hub.storage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.meridian.hub.auth.Caller;
+import io.meridian.hub.web.ApiException;
+import io.meridian.hub.web.Json;
+import io.meridian.hub.web.Params;
+import io.meridian.nextcloud.ContentTypes;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * {@code /api/v1/storage}: the caller's own files, wherever they live. The hub proxies every call so
+ * that storage credentials stay in the hub. Paths travel as the {@code path} query parameter.
+ */
+public final class StorageService implements HttpService {
+    /** The scope that lets a token reach a user's files: the same as reaching their servers. */
+    static final String SCOPE = "access:servers";
+
+    private final Function<ServerRequest, Caller> callers;
+    private final UserStorage storage;
+
+    /** @param callers who is calling (the hub's authenticator: {@code auth::api}) */
+    public StorageService(Function<ServerRequest, Caller> callers, UserStorage storage) {
+        this.callers = callers;
+        this.storage = storage;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/storage/list", this::list)
+                .get("/storage/stat", this::stat)
+                .get("/storage/files", this::download)
+                .put("/storage/files", this::upload)
+                .delete("/storage/files", this::delete)
+                .post("/storage/mkdir", this::mkdir)
+                .post("/storage/move", this::move)
+                .post("/storage/copy", this::copy)
+                .get("/storage/quota", this::quota)
+                .get("/storage/connection", this::connection)
+                .put("/storage/connection", this::connect)
+                .delete("/storage/connection", this::disconnect);
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        StorageBackend backend = backend(req);
+        StoragePath folder = path(req);
+        Json.ok(res, Map.of("path", folder.toString(), "backend", backend.kind(), "entries", backend.list(folder)));
+    }
+
+    private void stat(ServerRequest req, ServerResponse res) {
+        StoragePath path = path(req);
+        Json.ok(res, backend(req).stat(path).orElseThrow(() -> ApiException.notFound("no such file or folder: " + path)));
+    }
+
+    private void download(ServerRequest req, ServerResponse res) {
+        StorageBackend backend = backend(req);
+        StoragePath path = path(req);
+        StorageEntry entry = backend.stat(path).orElseThrow(() -> ApiException.notFound("no such file or folder: " + path));
+        if (entry.isDirectory()) {
+            throw ApiException.conflict(path + " is a folder; list it instead");
+        }
+        try (InputStream in = new BufferedInputStream(backend.read(path), 65536)) {
+            res.header(HeaderNames.CONTENT_TYPE, ContentTypes.detect(in, entry.name()));
+            // A fixed length lets the client tell a complete download from one cut short by a failing backend.
+            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(entry.size()));
+            res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
+                    + URLEncoder.encode(entry.name(), StandardCharsets.UTF_8).replace("+", "%20"));
+            try (OutputStream out = res.outputStream()) {
+                in.transferTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("download of " + path + " failed", e);
+        }
+    }
+
+    private void upload(ServerRequest req, ServerResponse res) {
+        StorageBackend backend = backend(req);
+        StoragePath path = path(req);
+        boolean overwrite = Params.query(req, "overwrite").map(v -> !v.equalsIgnoreCase("false") && !v.equals("0")).orElse(true);
+        OptionalLong length = req.headers().contentLength();
+        try (InputStream in = req.content().inputStream()) {
+            backend.write(path, in, length.orElse(-1), overwrite);
+        } catch (IOException e) {
+            throw new UncheckedIOException("upload of " + path + " failed", e);
+        }
+        Json.send(res, 201, backend.stat(path).orElseThrow(() -> new ApiException(502, "the upload of " + path + " vanished")));
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        backend(req).delete(path(req));
+        res.status(204).send();
+    }
+
+    private void mkdir(ServerRequest req, ServerResponse res) {
+        StorageBackend backend = backend(req);
+        StoragePath path = StoragePath.parse(required(Json.objectBody(req), "path"));
+        backend.mkdir(path);
+        Json.send(res, 201, backend.stat(path).orElseThrow());
+    }
+
+    private void move(ServerRequest req, ServerResponse res) {
+        transfer(req, res, true);
+    }
+
+    private void copy(ServerRequest req, ServerResponse res) {
+        transfer(req, res, false);
+    }
+
+    private void transfer(ServerRequest req, ServerResponse res, boolean move) {
+        StorageBackend backend = backend(req);
+        ObjectNode body = Json.objectBody(req);
+        StoragePath from = StoragePath.parse(required(body, "from"));
+        StoragePath to = StoragePath.parse(required(body, "to"));
+        boolean overwrite = body.path("overwrite").asBoolean(false);
+        if (move) {
+            backend.move(from, to, overwrite);
+        } else {
+            backend.copy(from, to, overwrite);
+        }
+        Json.ok(res, backend.stat(to).orElseThrow());
+    }
+
+    private void quota(ServerRequest req, ServerResponse res) {
+        Json.ok(res, backend(req).quota().orElseThrow(() ->
+                ApiException.notFound("this storage does not report its quota")));
+    }
+
+    private void connection(ServerRequest req, ServerResponse res) {
+        Json.ok(res, storage.connection(caller(req).name()));
+    }
+
+    private void connect(ServerRequest req, ServerResponse res) {
+        Caller caller = caller(req);
+        ObjectNode body = Json.objectBody(req);
+        Json.ok(res, storage.connect(caller.name(), body.path("kind").asText(null), body.path("url").asText(null),
+                body.path("login").asText(null), body.path("app_password").asText(null)));
+    }
+
+    private void disconnect(ServerRequest req, ServerResponse res) {
+        storage.disconnect(caller(req).name());
+        res.status(204).send();
+    }
+
+    private Caller caller(ServerRequest req) {
+        Caller caller = callers.apply(req);
+        if (!caller.can(SCOPE, caller.name())) {
+            throw ApiException.forbidden("storage requires the scope " + SCOPE + " on your own user");
+        }
+        return caller;
+    }
+
+    private StorageBackend backend(ServerRequest req) {
+        return storage.of(caller(req).name());
+    }
+
+    private static StoragePath path(ServerRequest req) {
+        return StoragePath.parse(Params.query(req, "path").orElse("/"));
+    }
+
+    private static String required(ObjectNode body, String field) {
+        String value = body.path(field).asText(null);
+        if (value == null || value.isEmpty()) {
+            throw ApiException.badRequest("'" + field + "' is required");
+        }
+        return value;
+    }
+}

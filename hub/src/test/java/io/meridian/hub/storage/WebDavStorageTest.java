@@ -1,0 +1,21 @@
+package io.meridian.hub.storage;
+
+import io.meridian.nextcloud.WebDavClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The WebDAV backend against the real Apache mod_dav server. */
+class WebDavStorageTest extends StorageBackendContract {
+    @Override
+    StorageBackend backend() {
+        try {
+            return new WebDavStorage(new WebDavClient(WebDavTestServer.freshConfig()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+# A real WebDAV server for the storage tests: Apache httpd with mod_dav_fs on 127.0.0.1:8490,
+# basic auth, one test account. Its own config and data under .meridian/webdav; started once,
+# left running (idempotent). Tests read MERIDIAN_WEBDAV_URL / _USER / _PASSWORD (defaults below).
+apt_install apache2
+webdav_home="$MERIDIAN_ROOT/.meridian/webdav"
+webdav_port="${MERIDIAN_WEBDAV_PORT:-8490}"
+if ! curl -s -o /dev/null -u meridian-test:webdav-test-pass -X PROPFIND -H 'Depth: 0' \
+     "http://127.0.0.1:$webdav_port/dav/" 2>/dev/null; then
+  mkdir -p "$webdav_home/data" "$webdav_home/lock" "$webdav_home/logs"
+  htpasswd -bc "$webdav_home/htpasswd" meridian-test webdav-test-pass 2>/dev/null
+  webdav_user="$(id -un)"; webdav_group="$(id -gn)"
+  if [ "$(id -u)" -eq 0 ]; then webdav_user=www-data; webdav_group=www-data; fi
+  chown -R "$webdav_user:$webdav_group" "$webdav_home/data" "$webdav_home/lock"
+  cat > "$webdav_home/httpd.conf" <<CONF
+ServerRoot /etc/apache2
+ServerName 127.0.0.1
+Listen 127.0.0.1:$webdav_port
+PidFile $webdav_home/httpd.pid
+ErrorLog $webdav_home/logs/error.log
+LogLevel warn
+User $webdav_user
+Group $webdav_group
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so
+LoadModule authn_file_module /usr/lib/apache2/modules/mod_authn_file.so
+LoadModule auth_basic_module /usr/lib/apache2/modules/mod_auth_basic.so
+LoadModule authz_user_module /usr/lib/apache2/modules/mod_authz_user.so
+LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+LoadModule dav_module /usr/lib/apache2/modules/mod_dav.so
+LoadModule dav_fs_module /usr/lib/apache2/modules/mod_dav_fs.so
+TypesConfig /etc/mime.types
+DavLockDB $webdav_home/lock/davlock
+# unlimited request bodies: the tests move 1 GiB files (Apache's default limit is 1 GiB)
+LimitRequestBody 0
+Timeout 60
+Alias /dav $webdav_home/data
+<Directory $webdav_home/data>
+  Dav On
+  AuthType Basic
+  AuthName "Meridian test WebDAV"
+  AuthUserFile $webdav_home/htpasswd
+  Require valid-user
+</Directory>
+CONF
+  apache2 -f "$webdav_home/httpd.conf" -k start
+  for _ in $(seq 1 50); do
+    curl -s -o /dev/null -u meridian-test:webdav-test-pass -X PROPFIND -H 'Depth: 0' \
+      "http://127.0.0.1:$webdav_port/dav/" && break
+    sleep 0.1
+  done
+  echo "meridian: WebDAV test server on http://127.0.0.1:$webdav_port/dav/ (user meridian-test)"
+fi

@@ -1,0 +1,101 @@
+package io.meridian.spawner.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import io.meridian.spawner.ProgressEvent;
+import io.meridian.spawner.SpawnRequest;
+import io.meridian.spawner.SpawnedServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Spawn-to-ready times of the Docker spawner with the notebook image present, and the pull rate from a local
+ * registry. Run with bench/docker/run.sh; results go to docs/performance.md by hand.
+ */
+public final class DockerSpawnBenchmark {
+
+    private static final int SINGLE_RUNS = 5;
+    private static final int CONCURRENT = 10;
+    private static final int CONCURRENT_ROUNDS = 3;
+    private static final int PULL_MEGABYTES = 200;
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory("meridian-bench");
+        DockerClient docker = DockerTestSupport.client(DockerSpawnerConfig.DEFAULT_DOCKER_HOST);
+        DockerTestSupport.removeEverythingOf(docker, DockerSpawnerIT.HUB, DockerSpawnerIT.NETWORK);
+        try (DockerSpawner spawner = new DockerSpawner(DockerSpawnerIT.config().withStateDir(work))) {
+            List<Double> single = new ArrayList<>();
+            for (int i = 0; i < SINGLE_RUNS; i++) {
+                single.addAll(round(spawner, 1, "single" + i + "-"));
+            }
+            List<Double> concurrent = new ArrayList<>();
+            List<Double> allReady = new ArrayList<>();
+            for (int i = 0; i < CONCURRENT_ROUNDS; i++) {
+                List<Double> times = round(spawner, CONCURRENT, "crowd" + i + "-");
+                concurrent.addAll(times);
+                allReady.add(Collections.max(times));
+            }
+            System.out.printf("docker spawn-to-ready, 1 server:   p50 %.2f s, max %.2f s (%d runs)%n",
+                    p50(single), Collections.max(single), single.size());
+            System.out.printf("docker spawn-to-ready, %d at once: p50 %.2f s per server, all ready after p50 %.2f s,"
+                    + " max %.2f s (%d rounds)%n", CONCURRENT, p50(concurrent), p50(allReady),
+                    Collections.max(allReady), CONCURRENT_ROUNDS);
+
+            try (LocalRegistry registry = LocalRegistry.start(work)) {
+                String image = registry.pushFreshImage(docker, "meridian/base:trixie", "meridian/bench", PULL_MEGABYTES);
+                List<ProgressEvent> events = new CopyOnWriteArrayList<>();
+                long began = System.nanoTime();
+                spawner.pull(image, events::add);
+                double seconds = (System.nanoTime() - began) / 1e9;
+                System.out.printf("pull from a local registry (loopback): %d MB fresh layer in %.2f s = %.0f MB/s,"
+                        + " %d progress events%n", PULL_MEGABYTES, seconds, PULL_MEGABYTES / seconds, events.size());
+                docker.removeImageCmd(image).exec();
+            }
+        } finally {
+            DockerTestSupport.removeEverythingOf(docker, DockerSpawnerIT.HUB, DockerSpawnerIT.NETWORK);
+        }
+    }
+
+    /** Starts {@code count} servers at once; returns each one's spawn-to-ready seconds, then stops them. */
+    private static List<Double> round(DockerSpawner spawner, int count, String prefix) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        List<Future<SpawnedServer>> starts = new ArrayList<>();
+        List<Double> seconds = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SpawnRequest request = DockerSpawnerIT.request(prefix + i, "", Map.of("profile", "tiny"));
+            starts.add(pool.submit(() -> {
+                long began = System.nanoTime();
+                SpawnedServer server = spawner.start(request, e -> { });
+                seconds.add((System.nanoTime() - began) / 1e9);
+                return server;
+            }));
+        }
+        List<Future<?>> stops = new ArrayList<>();
+        for (Future<SpawnedServer> start : starts) {
+            SpawnedServer server = start.get(180, TimeUnit.SECONDS);
+            stops.add(pool.submit(() -> {
+                spawner.stop(server.state(), true);
+                return null;
+            }));
+        }
+        for (Future<?> stop : stops) {
+            stop.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        return new ArrayList<>(seconds);
+    }
+
+    private static double p50(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}
