@@ -103,6 +103,17 @@ class AccessMatrixTest {
     }
 
     @Test
+    void groupFilteredScopesReachOnlyTheGroupsMembers() {
+        assertEquals(201, hub.admin("POST", "/hub/api/groups/lab-team", "{\"users\": [\"alice\"]}").status());
+        Response issued = hub.admin("POST", "/hub/api/users/admin/tokens", "{\"scopes\": [\"read:users!group=lab-team\"]}");
+        assertEquals(201, issued.status(), issued.body());
+        String teamReader = issued.json().get("token").asText();
+        assertEquals(200, hub.get("/hub/api/users/alice", teamReader).status());
+        assertEquals(404, hub.get("/hub/api/users/bob", teamReader).status());
+        assertEquals(403, hub.post("/hub/api/users/alice/server", teamReader, null).status());
+    }
+
+    @Test
     void expiredTokensAreRejected() {
         hub.admin("POST", "/hub/api/users/dave", null);
         Response issued = hub.admin("POST", "/hub/api/users/dave/tokens", "{\"expires_in\": 1}");

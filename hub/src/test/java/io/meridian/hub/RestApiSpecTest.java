@@ -153,6 +153,10 @@ class RestApiSpecTest {
 
         Response list = hub.admin("GET", "/hub/api/groups", null);
         assertMatches("GET", "/groups", 200, list.json());
+        Response paged = hub.call("GET", "/hub/api/groups?limit=1", TestHub.ADMIN_TOKEN, null,
+                "Accept", "application/jupyterhub-pagination+json");
+        assertEquals(1, paged.json().get("items").size());
+        assertTrue(paged.json().at("/_pagination/total").asInt() >= 1);
         Response one = hub.admin("GET", "/hub/api/groups/physics", null);
         assertMatches("GET", "/groups/{name}", 200, one.json());
         assertEquals(List.of("physics"), Json.MAPPER.convertValue(
@@ -205,6 +209,22 @@ class RestApiSpecTest {
         assertTrue(user.at("/servers/lab/last_activity").asText().startsWith("2030-01-02T03:04:06"), user.toString());
         assertEquals(400, hub.admin("POST", "/hub/api/users/spec-act/activity",
                 "{\"servers\": {\"nope\": {\"last_activity\": \"2030-01-02T03:04:06Z\"}}}").status());
+    }
+
+    @Test
+    void healthAndMetricsDescribeTheHub() {
+        Response health = hub.get("/hub/health", null);
+        assertEquals(200, health.status());
+        assertEquals("ok", health.json().at("/components/database/status").asText());
+        assertEquals("local", health.json().at("/components/spawner/kind").asText());
+        hub.get("/hub/api/", null);
+        Response metrics = hub.admin("GET", "/hub/metrics", null);
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.header("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        assertTrue(metrics.body().contains("meridian_servers{state=\"ready\"}"), metrics.body());
+        assertTrue(metrics.body().contains("meridian_spawn_duration_seconds_bucket{outcome=\"success\",le=\"+Inf\"}"));
+        assertTrue(metrics.body().contains("meridian_http_requests_total{method=\"GET\",code=\"200\"}"), metrics.body());
+        assertEquals(401, hub.get("/hub/metrics", null).status());
     }
 
     @Test

@@ -179,7 +179,6 @@ class ServerLifecycleTest {
             JsonNode last = progress.last();
             assertTrue(last.path("failed").asBoolean(), progress.events().toString());
             assertTrue(last.get("message").asText().startsWith("Spawn failed:"), last.toString());
-            assertTrue(progress.keepalives() >= 0);
             JsonNode user = slow.get("/hub/api/users/slowpoke?include_stopped_servers", token).json();
             assertTrue(user.at("/servers//stopped").asBoolean(), user.toString());
             assertTrue(user.at("/servers//message").asText().length() > 0, user.toString());

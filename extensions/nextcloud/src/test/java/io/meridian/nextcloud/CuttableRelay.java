@@ -54,6 +54,9 @@ final class CuttableRelay implements AutoCloseable {
                 out.write(buffer, 0, allowed);
                 counter.addAndGet(allowed);
                 if (allowed < n) {
+                    // vanish like a dead host: reset both connections instead of closing them politely
+                    from.setSoLinger(true, 0);
+                    to.setSoLinger(true, 0);
                     break;
                 }
             }

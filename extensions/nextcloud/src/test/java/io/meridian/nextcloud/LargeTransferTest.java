@@ -1,5 +1,6 @@
 package io.meridian.nextcloud;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,11 @@ class LargeTransferTest {
     @BeforeEach
     void freshFolder() throws Exception {
         dav = new WebDavClient(TestWebDav.freshFolder());
+    }
+
+    @AfterEach
+    void removeFolder() throws Exception {
+        TestWebDav.remove(dav.config());
     }
 
     @Test

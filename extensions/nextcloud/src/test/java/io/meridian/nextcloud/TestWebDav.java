@@ -40,6 +40,14 @@ public final class TestWebDav {
         return WebDavConfig.webDav(folder, USER, PASSWORD);
     }
 
+    /** Removes a folder made by {@link #freshFolder()} with everything in it (the big files must not pile up). */
+    public static void remove(WebDavConfig folder) throws IOException, InterruptedException {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(folder.root())
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;

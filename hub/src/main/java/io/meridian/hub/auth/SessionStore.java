@@ -29,6 +29,11 @@ public final class SessionStore {
         String xsrf = Secrets.newSecret();
         Instant now = Instant.now();
         db.run(c -> {
+            // Expired sessions are swept whenever a new one opens.
+            try (PreparedStatement sweep = c.prepareStatement("DELETE FROM sessions WHERE expires_at < ?")) {
+                sweep.setObject(1, Database.ts(now));
+                sweep.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO sessions (hash, user_id, xsrf, created, expires_at) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setString(1, Secrets.sha256(id));

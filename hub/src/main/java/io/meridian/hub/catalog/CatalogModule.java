@@ -25,8 +25,8 @@ public record CatalogModule(String id, String title, String summary, String desc
     /** DEEPaaS serves its API on this port in every AI4OS module image. */
     public static final int DEEPAAS_PORT = 5000;
 
-    /** The listing form: no description, no raw metadata. */
-    public Summary summary() {
+    /** The listing form: no description, links or raw metadata. */
+    public Summary listing() {
         return new Summary(id, title, summary, tags, tasks, categories, libraries, dataTypes, image);
     }
 

@@ -22,7 +22,7 @@ public record GitCatalogSource(String url, String branch, Path checkout, Duratio
     /** Clones on first use, pulls afterwards; the checkout folder is ready when this returns. */
     public Path update() throws IOException {
         if (Files.isDirectory(checkout.resolve(".git"))) {
-            git(List.of("git", "-C", checkout.toString(), "pull", "--ff-only", "--quiet"));
+            git(List.of("git", "-C", checkout.toString(), "pull", "--ff-only", "--quiet"), "pull");
         } else {
             Files.createDirectories(checkout.getParent());
             List<String> clone = new ArrayList<>(List.of("git", "clone", "--quiet", "--depth", "1"));
@@ -31,12 +31,12 @@ public record GitCatalogSource(String url, String branch, Path checkout, Duratio
             }
             // "--" ends the options: a configured URL can never be read as one.
             clone.addAll(List.of("--", url, checkout.toString()));
-            git(clone);
+            git(clone, "clone");
         }
         return checkout;
     }
 
-    private void git(List<String> command) throws IOException {
+    private void git(List<String> command, String what) throws IOException {
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -54,8 +54,7 @@ public record GitCatalogSource(String url, String branch, Path checkout, Duratio
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (process.exitValue() != 0) {
-            throw new IOException("git " + command.get(command.indexOf("git") + (command.contains("-C") ? 3 : 1))
-                    + " of the catalog failed: " + (output.isEmpty() ? "exit " + process.exitValue() : lastLine(output)));
+            throw new IOException("git " + what + " of the catalog failed: " + (output.isEmpty() ? "exit " + process.exitValue() : lastLine(output)));
         }
     }
 

@@ -52,6 +52,16 @@ public final class GroupStore {
         });
     }
 
+    public long count() {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM user_groups");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     /** Creates a group with initial members (all must exist); 409 if it exists. */
     public Group create(String name, Collection<String> users) {
         return db.tx(c -> {

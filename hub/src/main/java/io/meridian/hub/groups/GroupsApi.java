@@ -12,6 +12,7 @@ import io.meridian.hub.auth.Caller;
 import io.meridian.hub.web.ApiException;
 import io.meridian.hub.web.Json;
 import io.meridian.hub.web.Names;
+import io.meridian.hub.web.Pagination;
 import io.meridian.hub.web.Params;
 
 import java.util.ArrayList;
@@ -42,11 +43,10 @@ public final class GroupsApi implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         Caller caller = auth.api(req);
         caller.requireUnfiltered("list:groups");
-        int offset = Params.integer(req, "offset", 0);
-        int limit = Math.min(200, Math.max(1, Params.integer(req, "limit", 200)));
+        Pagination page = Pagination.of(req);
         ArrayNode out = Json.MAPPER.createArrayNode();
-        groups.list(offset, limit).forEach(g -> out.add(model(g)));
-        Json.ok(res, out);
+        groups.list(page.offset(), page.limit()).forEach(g -> out.add(model(g)));
+        Json.ok(res, page.body(out, groups.count(), "/hub/api/groups"));
     }
 
     private void get(ServerRequest req, ServerResponse res) {

@@ -85,8 +85,6 @@ public final class ProxyService implements HttpService, AutoCloseable {
             case ProxyGate.Decision.Allow allow -> {
                 if (path.missingTrailingSlash()) {
                     response.status(Status.FOUND_302).header(HeaderNames.LOCATION, path.baseUrl() + query(request)).send();
-                } else if (isWebSocketUpgrade(request) && !ForwardedHeaders.sameOrigin(request.headers())) {
-                    replies.forbidden(response, false, "Cross-origin WebSocket refused: the page is not from this hub.");
                 } else {
                     activity.touch(path.user(), path.server());
                     proxy(request, response, path, allow);
@@ -178,10 +176,6 @@ public final class ProxyService implements HttpService, AutoCloseable {
         HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> request.content().inputStream());
         OptionalLong length = request.headers().contentLength();
         return length.isPresent() ? HttpRequest.BodyPublishers.fromPublisher(stream, length.getAsLong()) : stream;
-    }
-
-    private static boolean isWebSocketUpgrade(ServerRequest request) {
-        return request.headers().first(HeaderNames.UPGRADE).map(v -> v.equalsIgnoreCase("websocket")).orElse(false);
     }
 
     private static String query(ServerRequest request) {

@@ -31,8 +31,8 @@ import java.util.concurrent.TimeoutException;
  * The upstream side only asks for its next frame after the previous one was written to the browser, so a slow
  * browser slows the server down instead of filling the hub's memory.
  *
- * <p>Upgrades the gate does not allow, and upgrades the server refuses, are declined here; Helidon then routes
- * the request to {@link ProxyService} as plain HTTP, which answers with the right status.
+ * <p>Upgrades the gate does not allow, cross-site ones, and ones the server refuses are declined here, before
+ * anything is opened upstream; Helidon answers a declined upgrade with 400.
  */
 final class WebSocketBridge implements WsListener {
     private static final Logger LOG = System.getLogger(WebSocketBridge.class.getName());

@@ -146,7 +146,7 @@ public final class WebDavStorage implements StorageBackend {
     static ApiException translate(IOException e) {
         if (e instanceof DavException dav) {
             return switch (dav.status()) {
-                case 400, 404, 409, 412, 413, 423 -> new ApiException(dav.status(), dav.getMessage());
+                case 404, 409, 412, 413, 423 -> new ApiException(dav.status(), dav.getMessage());
                 case 507 -> new ApiException(507, dav.getMessage());
                 default -> new ApiException(502, dav.getMessage());
             };

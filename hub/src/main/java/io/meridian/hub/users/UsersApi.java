@@ -3,7 +3,6 @@ package io.meridian.hub.users;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,6 +15,7 @@ import io.meridian.hub.servers.ServerStore;
 import io.meridian.hub.web.ApiException;
 import io.meridian.hub.web.Json;
 import io.meridian.hub.web.Names;
+import io.meridian.hub.web.Pagination;
 import io.meridian.hub.web.Params;
 
 import java.time.Instant;
@@ -32,10 +32,6 @@ import java.util.Set;
 
 /** JupyterHub's user resources: {@code /hub/api/user}, {@code /hub/api/users[/{name}[/activity]]}. */
 public final class UsersApi implements HttpService {
-    public static final String PAGINATION_MEDIA_TYPE = "application/jupyterhub-pagination+json";
-    private static final int DEFAULT_LIMIT = 50;
-    private static final int MAX_LIMIT = 200;
-
     private final Authenticator auth;
     private final UserStore users;
     private final ServerStore servers;
@@ -77,39 +73,16 @@ public final class UsersApi implements HttpService {
         if (!Scopes.hasAny(caller.scopes(), "list:users")) {
             throw ApiException.forbidden("listing users requires the scope list:users");
         }
-        int offset = Params.integer(req, "offset", 0);
-        int limit = Math.min(MAX_LIMIT, Params.integer(req, "limit", DEFAULT_LIMIT));
-        if (limit == 0) {
-            limit = DEFAULT_LIMIT;
-        }
+        Pagination page = Pagination.of(req);
         Collection<String> only = caller.scopes().contains("list:users") ? null : listableNames(caller);
-        UserStore.Page page = users.list(new UserStore.ListQuery(
+        UserStore.Page found = users.list(new UserStore.ListQuery(
                 Params.query(req, "state").filter(s -> !s.isEmpty()).orElse(null),
                 Params.query(req, "name_filter").filter(s -> !s.isEmpty()).orElse(null),
                 Params.query(req, "sort").filter(s -> !s.isEmpty()).orElse(null),
-                offset, limit, Params.flag(req, "include_stopped_servers"), only));
+                page.offset(), page.limit(), Params.flag(req, "include_stopped_servers"), only));
         ArrayNode items = Json.MAPPER.createArrayNode();
-        page.items().forEach(detail -> items.add(Models.user(detail, caller)));
-        boolean paginated = req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains(PAGINATION_MEDIA_TYPE)).orElse(false);
-        if (!paginated) {
-            Json.ok(res, items);
-            return;
-        }
-        ObjectNode body = Json.object();
-        body.set("items", items);
-        ObjectNode pagination = body.putObject("_pagination");
-        pagination.put("offset", offset);
-        pagination.put("limit", limit);
-        pagination.put("total", page.total());
-        if (offset + items.size() < page.total()) {
-            ObjectNode next = pagination.putObject("next");
-            next.put("offset", offset + limit);
-            next.put("limit", limit);
-            next.put("url", "/hub/api/users?offset=" + (offset + limit) + "&limit=" + limit);
-        } else {
-            pagination.putNull("next");
-        }
-        Json.ok(res, body);
+        found.items().forEach(detail -> items.add(Models.user(detail, caller)));
+        Json.ok(res, page.body(items, found.total(), "/hub/api/users"));
     }
 
     // A caller with only filtered list:users (e.g. list:users!user=bob) sees just those users.

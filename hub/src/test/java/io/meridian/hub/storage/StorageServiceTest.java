@@ -7,16 +7,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.meridian.nextcloud.WebDavClient;
+import io.meridian.nextcloud.WebDavConfig;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /api/v1/storage over HTTP: the hub's real authenticator, a local folder, and a real WebDAV server. */
@@ -121,6 +129,41 @@ class StorageServiceTest {
 
         assertEquals(204, hub.send(hub.request(alice, "/api/v1/storage/connection").DELETE().build()).statusCode());
         assertEquals("local", json(get(alice, "/api/v1/storage/list")).path("backend").asText());
+    }
+
+    @Test
+    void aWebDavServerThatVanishesMidTransferGivesCleanErrorsAndNoPartialFile() throws Exception {
+        URI folder = WebDavTestServer.freshFolder();
+        WebDavClient direct = new WebDavClient(WebDavConfig.webDav(folder, WebDavTestServer.USER, WebDavTestServer.PASSWORD));
+        byte[] twentyMiB = new byte[20 * 1024 * 1024];
+        direct.write("/existing.bin", new ByteArrayInputStream(twentyMiB), twentyMiB.length);
+        try (CuttableRelay relay = new CuttableRelay(folder.getPort(), 3L * 1024 * 1024, Long.MAX_VALUE)) {
+            connect(alice, URI.create("http://127.0.0.1:" + relay.port() + folder.getRawPath()));
+            HttpResponse<String> upload = hub.send(hub.request(alice, "/api/v1/storage/files?path=/new.bin")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(twentyMiB)).build());
+            assertEquals(502, upload.statusCode(), upload.body());
+            assertTrue(json(upload).path("message").asText().startsWith("cannot write /new.bin"), upload.body());
+        }
+        try (CuttableRelay relay = new CuttableRelay(folder.getPort(), Long.MAX_VALUE, 4L * 1024 * 1024)) {
+            connect(alice, URI.create("http://127.0.0.1:" + relay.port() + folder.getRawPath()));
+            HttpResponse<InputStream> download = hub.send(hub.request(alice, "/api/v1/storage/files?path=/existing.bin")
+                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, download.statusCode());
+            assertEquals(String.valueOf(twentyMiB.length), download.headers().firstValue("Content-Length").orElse(""));
+            assertThrows(IOException.class, () -> download.body().transferTo(OutputStream.nullOutputStream()),
+                    "a cut download must fail, not end early as if complete");
+        }
+        assertEquals(Optional.empty(), direct.stat("/new.bin"));
+        assertEquals(List.of("existing.bin"), direct.list("/").stream().map(r -> r.name()).toList());
+        WebDavTestServer.remove(folder);
+    }
+
+    private void connect(String token, URI webdavFolder) {
+        String body = "{\"kind\": \"webdav\", \"url\": \"" + webdavFolder + "\", \"login\": \"" + WebDavTestServer.USER
+                + "\", \"app_password\": \"" + WebDavTestServer.PASSWORD + "\"}";
+        HttpResponse<String> r = hub.send(hub.request(token, "/api/v1/storage/connection")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(200, r.statusCode(), r.body());
     }
 
     private HttpResponse<String> get(String token, String path) {

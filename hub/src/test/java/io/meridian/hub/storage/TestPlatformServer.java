@@ -8,7 +8,9 @@ import io.meridian.hub.auth.TokenStore;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.db.Database;
 import io.meridian.hub.users.User;
+import io.meridian.hub.servers.ServerStore;
 import io.meridian.hub.users.UserStore;
+import io.meridian.hub.users.UsersApi;
 import io.meridian.hub.web.ErrorHandling;
 
 import java.io.IOException;
@@ -25,7 +27,8 @@ import java.util.function.Function;
 
 /**
  * A real Helidon server with the hub's real authenticator and embedded database, serving the
- * platform services under test at /api/v1. Users get real API tokens.
+ * platform services under test at /api/v1 (and the hub's users API at /hub/api, for "who am I").
+ * Users get real API tokens.
  */
 public final class TestPlatformServer implements AutoCloseable {
     private final Database db;
@@ -56,6 +59,7 @@ public final class TestPlatformServer implements AutoCloseable {
                 .routing(routing -> {
                     ErrorHandling.register(routing);
                     routing.register("/api/v1", built.toArray(HttpService[]::new));
+                    routing.register("/hub/api", new UsersApi(auth, users, new ServerStore(db)));
                     routing.any(ErrorHandling::notFound);
                 })
                 .build()

@@ -43,6 +43,14 @@ final class WebDavTestServer {
         return WebDavConfig.webDav(freshFolder(), USER, PASSWORD);
     }
 
+    /** Removes a folder made by {@link #freshFolder()} with everything in it. */
+    static void remove(URI folder) throws IOException, InterruptedException {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(folder)
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;

@@ -152,7 +152,7 @@ public final class DeepaasClient {
                 return t;
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new DeepaasException(200, "training " + uuid + " of " + model + " is still " + t.status()
+                throw new DeepaasException(DeepaasException.NO_ANSWER, "training " + uuid + " of " + model + " is still " + t.status()
                         + " after " + limit.toSeconds() + " s" + (t.progress() == null ? "" : " (progress "
                         + Math.round(t.progress() * 100) + "%)"));
             }

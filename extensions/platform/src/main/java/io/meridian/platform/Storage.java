@@ -1,0 +1,134 @@
+package io.meridian.platform;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code platform.storage()}: the user's files (a hub folder or their Nextcloud), through the hub, which
+ * keeps the Nextcloud credentials. Transfers stream; large files never sit in the kernel's memory.
+ */
+public final class Storage {
+    private static final JavaType ENTRIES = HubClient.JSON.getTypeFactory().constructCollectionType(List.class, StorageEntry.class);
+    private final Platform platform;
+
+    Storage(Platform platform) {
+        this.platform = platform;
+    }
+
+    public Listing ls() {
+        return ls("/");
+    }
+
+    public Listing ls(String path) {
+        JsonNode answer = platform.hub().send("GET", "/api/v1/storage/list?path=" + HubClient.query(path),
+                HttpRequest.BodyPublishers.noBody(), null);
+        try {
+            List<StorageEntry> entries = HubClient.JSON.readValue(HubClient.JSON.treeAsTokens(answer.path("entries")), ENTRIES);
+            return new Listing(answer.path("path").asText(path), answer.path("backend").asText(), entries);
+        } catch (IOException e) {
+            throw new PlatformException(502, "the hub sent a listing this client cannot read");
+        }
+    }
+
+    public StorageEntry stat(String path) {
+        return platform.hub().get("/api/v1/storage/stat?path=" + HubClient.query(path), StorageEntry.class);
+    }
+
+    /** A file's content as a stream; close it when done. */
+    public InputStream read(String path) {
+        return platform.hub().stream("/api/v1/storage/files?path=" + HubClient.query(path));
+    }
+
+    /** A (text) file's content, as UTF-8. */
+    public String readString(String path) {
+        try (InputStream in = read(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new PlatformException(0, "reading " + path + " broke off: " + e.getMessage());
+        }
+    }
+
+    /** Downloads {@code remote} to {@code local} (a file path); the file appears only once complete. */
+    public Path download(String remote, String local) {
+        Path target = Path.of(local).toAbsolutePath();
+        Path folder = target.getParent();
+        try {
+            Files.createDirectories(folder);
+            Path temp = Files.createTempFile(folder, "." + target.getFileName(), ".part");
+            try (InputStream in = read(remote)) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new PlatformException(0, "downloading " + remote + " to " + target + " failed: " + e.getMessage());
+        }
+    }
+
+    /** Uploads the local file {@code local} to {@code remote}, replacing any file there. */
+    public StorageEntry upload(String local, String remote) {
+        Path source = Path.of(local);
+        if (!Files.isRegularFile(source)) {
+            throw new PlatformException(0, "no local file " + source.toAbsolutePath());
+        }
+        try {
+            return put(remote, HttpRequest.BodyPublishers.ofFile(source));
+        } catch (FileNotFoundException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public StorageEntry write(String remote, String text) {
+        return write(remote, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public StorageEntry write(String remote, byte[] bytes) {
+        return put(remote, HttpRequest.BodyPublishers.ofByteArray(bytes));
+    }
+
+    public StorageEntry mkdir(String path) {
+        return entry(platform.hub().send("POST", "/api/v1/storage/mkdir",
+                HttpRequest.BodyPublishers.ofString(json(Map.of("path", path))), "application/json"));
+    }
+
+    /** Deletes a file, or a folder with everything in it. */
+    public void rm(String path) {
+        platform.hub().send("DELETE", "/api/v1/storage/files?path=" + HubClient.query(path),
+                HttpRequest.BodyPublishers.noBody(), null);
+    }
+
+    private StorageEntry put(String remote, HttpRequest.BodyPublisher body) {
+        return entry(platform.hub().send("PUT", "/api/v1/storage/files?path=" + HubClient.query(remote), body,
+                "application/octet-stream"));
+    }
+
+    private static StorageEntry entry(JsonNode node) {
+        try {
+            return HubClient.JSON.treeToValue(node, StorageEntry.class);
+        } catch (IOException e) {
+            throw new PlatformException(502, "the hub sent an entry this client cannot read");
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return HubClient.JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
