@@ -149,6 +149,17 @@ class LoginTest {
     }
 
     @Test
+    void secureCookiesBehindAnHttpsProxy() {
+        Form form = loginForm(hub);
+        String body = "_xsrf=" + form.xsrf() + "&username=admin&password=" + enc(TestHub.ADMIN_PASSWORD) + "&next=%2Fhub%2Fhome";
+        Response r = hub.call("POST", "/hub/login", null, body, "Content-Type", "application/x-www-form-urlencoded",
+                "Cookie", form.cookie(), "X-Forwarded-Proto", "https");
+        assertEquals(302, r.status());
+        assertTrue(r.raw().headers().allValues("Set-Cookie").stream()
+                .anyMatch(c -> c.startsWith("meridian-session=") && c.endsWith("; Secure")), r.raw().headers().toString());
+    }
+
+    @Test
     void secureCookiesWhenConfigured() {
         try (TestHub secure = TestHub.start(TestHub.tempDir(), Map.of("MERIDIAN_COOKIE_SECURE", "true"))) {
             Response r = postLogin(secure, loginForm(secure), "admin", TestHub.ADMIN_PASSWORD, "/hub/home");

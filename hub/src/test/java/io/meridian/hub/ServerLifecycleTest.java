@@ -185,6 +185,31 @@ class ServerLifecycleTest {
         }
     }
 
+    @Test
+    void aServerThatDiesIsFoundByPollingAndMarkedStopped() {
+        String token = hub.userWithToken("life-d");
+        hub.post("/hub/api/users/life-d/server", token, null);
+        waitFor(() -> hub.admin("GET", "/hub/api/users/life-d", null).json().at("/servers//ready").asBoolean());
+        long pid = hub.admin("GET", "/hub/api/users/life-d", null).json().at("/servers//state/pid").asLong();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        waitFor(() -> hub.admin("GET", "/hub/api/users/life-d?include_stopped_servers", null).json().at("/servers//stopped").asBoolean());
+        JsonNode user = hub.admin("GET", "/hub/api/users/life-d?include_stopped_servers", null).json();
+        assertTrue(user.at("/servers//message").asText().contains("stopped by itself"), user.toString());
+        assertEquals(503, hub.get("/user/life-d/api/status", token).status());
+    }
+
+    @Test
+    void theIdleCullerStopsServersWithoutActivity() {
+        try (TestHub culling = TestHub.start(TestHub.tempDir(), Map.of(), 5, 60, 3)) {
+            String token = culling.userWithToken("idle-user");
+            culling.post("/hub/api/users/idle-user/server", token, null);
+            waitFor(() -> culling.admin("GET", "/hub/api/users/idle-user", null).json().at("/servers//ready").asBoolean());
+            waitFor(() -> culling.admin("GET", "/hub/api/users/idle-user", null).json().at("/servers").isEmpty());
+            JsonNode user = culling.admin("GET", "/hub/api/users/idle-user?include_stopped_servers", null).json();
+            assertTrue(user.at("/servers//stopped").asBoolean(), user.toString());
+        }
+    }
+
     static Map<String, String> processEnvironment(String pid) throws Exception {
         byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", pid, "environ"));
         Map<String, String> env = new java.util.HashMap<>();

@@ -51,6 +51,12 @@ public final class TestHub implements AutoCloseable {
     }
 
     public static TestHub start(Path dataDir, Map<String, String> extraEnv, int concurrentSpawnLimit, int startTimeoutSeconds) {
+        return start(dataDir, extraEnv, concurrentSpawnLimit, startTimeoutSeconds, 0);
+    }
+
+    /** @param cullAfterSeconds idle time after which the culler stops servers; 0 turns the culler off */
+    public static TestHub start(Path dataDir, Map<String, String> extraEnv, int concurrentSpawnLimit, int startTimeoutSeconds,
+                                int cullAfterSeconds) {
         int port = freePort();
         Map<String, String> env = new HashMap<>();
         env.put("MERIDIAN_PORT", Integer.toString(port));
@@ -72,12 +78,14 @@ public final class TestHub implements AutoCloseable {
                       poll_interval_seconds: 2
                       concurrent_limit: %d
                     culler:
-                      enabled: false
+                      enabled: %b
+                      timeout_seconds: %d
+                      interval_seconds: 1
                     login:
                       max_failures: 3
                       window_seconds: 60
                     max_payload_bytes: 65536
-                    """.formatted(startTimeoutSeconds, concurrentSpawnLimit));
+                    """.formatted(startTimeoutSeconds, concurrentSpawnLimit, cullAfterSeconds > 0, Math.max(1, cullAfterSeconds)));
             return new TestHub(Main.start(HubConfig.load(Optional.of(config), env)), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -238,6 +238,10 @@ public final class Kernel implements NotebookRuntime {
     }
 
     private void handle(Message request, Channel channel) {
+        if (channel == shell) {
+            // output of comm handlers and cells belongs to the request that caused it
+            currentParent = request;
+        }
         publish("status", status("busy"), request);
         try {
             switch (request.type()) {

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,7 +28,7 @@ public final class RecordedExchanges {
         }
 
         public String text() {
-            return new String(responseBody, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(responseBody, StandardCharsets.UTF_8);
         }
     }
 
@@ -40,11 +42,11 @@ public final class RecordedExchanges {
                 String[] requestLine = e.get("request_line").asText().split(" ");
                 Map<String, String> headers = new LinkedHashMap<>();
                 for (JsonNode h : e.get("response_headers")) {
-                    headers.put(h.get(0).asText().toLowerCase(java.util.Locale.ROOT), h.get(1).asText());
+                    headers.put(h.get(0).asText().toLowerCase(Locale.ROOT), h.get(1).asText());
                 }
                 byte[] body = e.hasNonNull("response_body_base64")
                         ? Base64.getDecoder().decode(e.get("response_body_base64").asText())
-                        : e.path("response_body_text").asText("").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        : e.path("response_body_text").asText("").getBytes(StandardCharsets.UTF_8);
                 Integer status = e.hasNonNull("status") ? e.get("status").asInt() : null;
                 byName.put(e.get("name").asText(), new Exchange(e.get("name").asText(), e.get("curl").asText(),
                         requestLine[0], requestLine[1], status, headers, body, e.get("response_body_json")));

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP relay in front of the real WebDAV server that drops every connection once a given number of
  * bytes has passed in one direction: the server "disappears" mid-transfer, as when a host dies.
  */
-final class CuttableRelay implements AutoCloseable {
+public final class CuttableRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final long cutAfterUpstreamBytes;
@@ -20,7 +20,7 @@ final class CuttableRelay implements AutoCloseable {
     private final AtomicLong upstream = new AtomicLong();
     private final AtomicLong downstream = new AtomicLong();
 
-    CuttableRelay(int targetPort, long cutAfterUpstreamBytes, long cutAfterDownstreamBytes) throws IOException {
+    public CuttableRelay(int targetPort, long cutAfterUpstreamBytes, long cutAfterDownstreamBytes) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.cutAfterUpstreamBytes = cutAfterUpstreamBytes;
@@ -28,7 +28,7 @@ final class CuttableRelay implements AutoCloseable {
         daemon(this::accept);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 

@@ -5,12 +5,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -195,14 +202,14 @@ class OscarClientTest {
     void aHostThatNeverAcceptsIsGivenUpAfterTheConnectTimeout() throws Exception {
         // A listening socket whose accept queue is full: Linux drops further SYNs, so a connect
         // hangs the way it does towards a firewalled host.
-        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            List<java.net.Socket> fillers = new java.util.ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
-                    java.net.Socket s = new java.net.Socket();
+                    Socket s = new Socket();
                     try {
                         s.connect(full.getLocalSocketAddress(), 300);
-                    } catch (java.io.IOException queueAlreadyFull) {
+                    } catch (IOException queueAlreadyFull) {
                         s.close();
                         break;
                     }
@@ -218,7 +225,7 @@ class OscarClientTest {
                         + "/: no connection within 5 s"), e.getMessage());
                 assertTrue(millis >= 4_000 && millis <= 8_000, "gave up after " + millis + " ms");
             } finally {
-                for (java.net.Socket s : fillers) {
+                for (Socket s : fillers) {
                     s.close();
                 }
             }
@@ -227,11 +234,11 @@ class OscarClientTest {
 
     @Test
     void theSpecCheckCatchesARequestOscarWouldRefuse() throws Exception {
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(oscar.uri().resolve("/system/services"))
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(oscar.uri().resolve("/system/services"))
                         .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": 5, \"enable_gpu\": \"yes\"}"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\": 5, \"enable_gpu\": \"yes\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, r.statusCode());
         List<String> violations = oscar.takeViolations();
         assertTrue(violations.stream().anyMatch(v -> v.contains("security")), violations.toString());

@@ -46,9 +46,6 @@ public record HubConfig(String host,
 
     /** JDBC URL, user and password; {@link #embedded()} when none is configured. */
     public record DatabaseConfig(String url, String user, String password) {
-        public boolean isPostgres() {
-            return url.startsWith("jdbc:postgresql:");
-        }
     }
 
     /**

@@ -122,7 +122,8 @@ public final class Pages implements HttpService {
         }
         limiter.succeeded(name, address);
         SessionStore.Session session = sessions.open(user.get());
-        res.header(HeaderNames.SET_COOKIE, cookie(Authenticator.SESSION_COOKIE, session.cookieValue(), 14 * 86400, "/"));
+        res.header(HeaderNames.SET_COOKIE, cookie(Authenticator.SESSION_COOKIE, session.cookieValue(), 14 * 86400, "/")
+                + (secureCookies || !behindHttps(req) ? "" : "; Secure"));
         Html.redirect(res, next);
     }
 
@@ -255,6 +256,11 @@ public final class Pages implements HttpService {
     private String cookie(String name, String value, long maxAgeSeconds, String path) {
         return name + "=" + value + "; Path=" + path + "; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Lax"
                 + (secureCookies ? "; Secure" : "");
+    }
+
+    // A TLS-terminating proxy in front of the hub says so in X-Forwarded-Proto.
+    private static boolean behindHttps(ServerRequest req) {
+        return req.isSecure() || req.headers().first(HeaderNames.X_FORWARDED_PROTO).map("https"::equalsIgnoreCase).orElse(false);
     }
 
     // Only local paths, so the login cannot be used to send people elsewhere.

@@ -31,8 +31,8 @@ import java.util.concurrent.TimeoutException;
  * The upstream side only asks for its next frame after the previous one was written to the browser, so a slow
  * browser slows the server down instead of filling the hub's memory.
  *
- * <p>Upgrades the gate does not allow, cross-site ones, and ones the server refuses are declined here, before
- * anything is opened upstream; Helidon answers a declined upgrade with 400.
+ * <p>Upgrades the gate does not allow, cross-site ones and ones the server refuses are declined here, before
+ * anything is relayed; Helidon answers a declined upgrade with 400 (a browser's WebSocket API shows no status).
  */
 final class WebSocketBridge implements WsListener {
     private static final Logger LOG = System.getLogger(WebSocketBridge.class.getName());
@@ -43,8 +43,9 @@ final class WebSocketBridge implements WsListener {
     private final HttpClient http;
     private final Duration connectTimeout;
 
-    private ProxyPath path;
-    private WebSocket upstream;
+    // set during the upgrade, then read by Helidon's connection thread and the upstream client's threads
+    private volatile ProxyPath path;
+    private volatile WebSocket upstream;
     private volatile WsSession browser;
 
     WebSocketBridge(ProxyGate gate, ForwardedHeaders forwarded, ActivityThrottle activity, HttpClient http,
@@ -165,7 +166,12 @@ final class WebSocketBridge implements WsListener {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            browser.close(sendableCode(statusCode), reason);
+            try {
+                browser.close(sendableCode(statusCode), reason);
+            } catch (RuntimeException alreadyClosed) {
+                // the browser closed first and this is the server's answer to it
+                LOG.log(Level.TRACE, "browser side of " + path.rawPath() + " already closed");
+            }
             return null;
         }
 

@@ -97,10 +97,6 @@ public final class ServerLifecycle implements AutoCloseable {
         return Optional.ofNullable(running.get(key(user, server)));
     }
 
-    public List<Running> allRunning() {
-        return List.copyOf(running.values());
-    }
-
     public Optional<ProgressStream> progress(long serverId) {
         return Optional.ofNullable(streams.get(serverId));
     }

@@ -33,11 +33,13 @@ public final class StorageService implements HttpService {
 
     private final Function<ServerRequest, Caller> callers;
     private final UserStorage storage;
+    private final NextcloudLogins logins;
 
     /** @param callers who is calling (the hub's authenticator: {@code auth::api}) */
-    public StorageService(Function<ServerRequest, Caller> callers, UserStorage storage) {
+    public StorageService(Function<ServerRequest, Caller> callers, UserStorage storage, NextcloudLogins logins) {
         this.callers = callers;
         this.storage = storage;
+        this.logins = logins;
     }
 
     @Override
@@ -53,7 +55,9 @@ public final class StorageService implements HttpService {
                 .get("/storage/quota", this::quota)
                 .get("/storage/connection", this::connection)
                 .put("/storage/connection", this::connect)
-                .delete("/storage/connection", this::disconnect);
+                .delete("/storage/connection", this::disconnect)
+                .post("/storage/connection/nextcloud-login", this::startLogin)
+                .get("/storage/connection/nextcloud-login", this::loginStatus);
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -77,7 +81,9 @@ public final class StorageService implements HttpService {
         try (InputStream in = new BufferedInputStream(backend.read(path), 65536)) {
             res.header(HeaderNames.CONTENT_TYPE, ContentTypes.detect(in, entry.name()));
             // A fixed length lets the client tell a complete download from one cut short by a failing backend.
-            res.header(HeaderNames.CONTENT_LENGTH, Long.toString(entry.size()));
+            if (entry.size() != null && entry.size() >= 0) {
+                res.header(HeaderNames.CONTENT_LENGTH, Long.toString(entry.size()));
+            }
             res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
                     + URLEncoder.encode(entry.name(), StandardCharsets.UTF_8).replace("+", "%20"));
             try (OutputStream out = res.outputStream()) {
@@ -154,6 +160,15 @@ public final class StorageService implements HttpService {
     private void disconnect(ServerRequest req, ServerResponse res) {
         storage.disconnect(caller(req).name());
         res.status(204).send();
+    }
+
+    private void startLogin(ServerRequest req, ServerResponse res) {
+        Caller caller = caller(req);
+        Json.send(res, 202, logins.start(caller.name(), Json.objectBody(req).path("url").asText(null)));
+    }
+
+    private void loginStatus(ServerRequest req, ServerResponse res) {
+        Json.ok(res, logins.status(caller(req).name()));
     }
 
     private Caller caller(ServerRequest req) {

@@ -1,7 +1,5 @@
 package io.meridian.hub.web;
 
-import io.helidon.http.Status;
-
 /** The one error type of the hub's HTTP edge: a status and a message safe to show to the caller. */
 public class ApiException extends RuntimeException {
     private final int status;
@@ -43,10 +41,6 @@ public class ApiException extends RuntimeException {
 
     public int status() {
         return status;
-    }
-
-    public Status httpStatus() {
-        return Status.create(status);
     }
 
     /** Seconds for a Retry-After header, or null. */

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -30,10 +29,6 @@ public final class Json {
     /** Times as JupyterHub writes them: UTC ISO-8601 with a Z. */
     public static String time(Instant instant) {
         return instant == null ? null : UTC.format(instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
-    }
-
-    public static String time(OffsetDateTime time) {
-        return time == null ? null : time(time.toInstant());
     }
 
     public static ObjectNode object() {

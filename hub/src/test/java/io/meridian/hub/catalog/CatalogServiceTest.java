@@ -3,10 +3,11 @@ package io.meridian.hub.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.meridian.hub.servers.SecretBox;
+import io.meridian.hub.storage.NextcloudLogins;
 import io.meridian.hub.storage.StorageService;
 import io.meridian.hub.storage.TestPlatformServer;
 import io.meridian.hub.storage.UserStorage;
-import io.meridian.hub.servers.SecretBox;
 import io.meridian.hub.web.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -40,7 +42,7 @@ class CatalogServiceTest {
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
         hub = TestPlatformServer.start(data, auth -> List.of(
                 new CatalogService(auth::api, catalog, user -> new Resources(2, 4000, 0)),
-                new StorageService(auth::api, storage),
+                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1))),
                 new PlatformApiDocument()));
         alice = hub.tokenFor("alice", false, List.of("self"));
         admin = hub.tokenFor("root", true, List.of("inherit"));
@@ -63,20 +65,26 @@ class CatalogServiceTest {
                 strings(json(get(alice, "/api/v1/catalog/modules?tags=java,yolo"))));
         assertEquals(List.of("iris-classifier"), strings(json(get(alice, "/api/v1/catalog/modules?q=decision%20tree"))));
 
+        PlatformApiSpec.assertMatches("GET", "/catalog/modules", 200, json(get(alice, "/api/v1/catalog/modules")));
         JsonNode details = json(get(alice, "/api/v1/catalog/modules/detail?categories=AI4%20tools"));
+        PlatformApiSpec.assertMatches("GET", "/catalog/modules/detail", 200, details);
         assertEquals("ai4oshub/ai4os-demo-app", details.get(0).path("image").asText());
 
         JsonNode iris = json(get(alice, "/api/v1/catalog/modules/iris-classifier"));
+        PlatformApiSpec.assertMatches("GET", "/catalog/modules/{id}", 200, iris);
         assertEquals("meridian/module-iris", iris.path("image").asText());
         assertEquals(5000, iris.path("port").asInt());
         assertTrue(iris.path("description").asText().contains("DEEPaaS"));
         assertEquals("2.3.0", json(get(alice, "/api/v1/catalog/modules/iris-classifier/metadata")).path("metadata_version").asText());
-        assertEquals(404, get(alice, "/api/v1/catalog/modules/unknown").statusCode());
+        HttpResponse<String> unknown = get(alice, "/api/v1/catalog/modules/unknown");
+        assertEquals(404, unknown.statusCode());
+        PlatformApiSpec.assertError(json(unknown));
     }
 
     @Test
     void deployConfigurationIsClampedToTheCallersQuota() {
         JsonNode config = json(get(alice, "/api/v1/catalog/modules/yolov8-object-detection/config"));
+        PlatformApiSpec.assertMatches("GET", "/catalog/modules/{id}/config", 200, config);
         assertEquals("ai4oshub/ai4os-yolov8-torch", config.path("image").asText());
         assertEquals(5000, config.path("port").asInt());
         assertEquals(4, config.path("requested").path("cpu").asInt());
@@ -96,6 +104,8 @@ class CatalogServiceTest {
         HttpResponse<String> refreshed = post(admin, "/api/v1/catalog/refresh");
         assertEquals(200, refreshed.statusCode(), refreshed.body());
         assertEquals(4, json(refreshed).path("modules").asInt());
+        PlatformApiSpec.assertMatches("POST", "/catalog/refresh", 200, json(refreshed));
+        PlatformApiSpec.assertMatches("GET", "/catalog/invalid", 200, json(get(alice, "/api/v1/catalog/invalid")));
         assertEquals(0, json(get(alice, "/api/v1/catalog/invalid")).size());
     }
 

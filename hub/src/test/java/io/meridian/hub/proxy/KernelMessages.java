@@ -89,7 +89,11 @@ public final class KernelMessages implements AutoCloseable {
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            } catch (java.util.concurrent.CompletionException closedByTheOtherSide) {
+                socket.abort();
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -105,6 +106,15 @@ class ProxyServiceTest {
             assertEquals("2", kernel.execute("1+1", Duration.ofSeconds(60)));
             assertEquals("'x' * 3 = xxx", kernel.execute("\"'x' * 3 = \" + 'x' * 3", Duration.ofSeconds(30))
                     .replaceAll("^\"|\"$", ""));
+
+            HttpResponse<String> deleted = send("DELETE", hubUrl("/user/alice/api/kernels/" + kernelId),
+                    Map.of("Cookie", ALICE), HttpRequest.BodyPublishers.noBody());
+            assertEquals(204, deleted.statusCode());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!kernel.isClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(kernel.isClosed(), "the server's close reaches the browser");
         }
     }
 
@@ -118,9 +128,18 @@ class ProxyServiceTest {
         CompletionException otherUser = assertThrows(CompletionException.class, () -> KernelMessages.connect(HTTP,
                 channels, Map.of("Cookie", "meridian-session=mallory")));
 
-        // Helidon answers a declined upgrade with 400; a browser's WebSocket API shows no status either way
-        assertEquals(400, ((WebSocketHandshakeException) crossSite.getCause()).getResponse().statusCode());
-        assertEquals(400, ((WebSocketHandshakeException) otherUser.getCause()).getResponse().statusCode());
+        CompletionException noSuchKernel = assertThrows(CompletionException.class, () -> KernelMessages.connect(HTTP,
+                URI.create("ws://127.0.0.1:" + hub.port() + "/user/alice/api/kernels/nope/channels"),
+                Map.of("Cookie", ALICE)));
+
+        // Helidon answers every declined upgrade with 400; a browser's WebSocket API shows no status either way
+        for (CompletionException refused : List.of(crossSite, otherUser, noSuchKernel)) {
+            assertEquals(400, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        }
+        try (KernelMessages sameSite = KernelMessages.connect(HTTP, channels,
+                Map.of("Cookie", ALICE, "Origin", "http://127.0.0.1:" + hub.port()))) {
+            assertEquals("3", sameSite.execute("1+2", Duration.ofSeconds(60)));
+        }
     }
 
     @Test
@@ -190,7 +209,7 @@ class ProxyServiceTest {
         HttpResponse<String> cookies = get(hubUrl("/user/ed/cookies"), Map.of("Cookie", "meridian-session=ed"));
         HttpResponse<String> redirect = get(hubUrl("/user/ed/redirect"), Map.of("Cookie", "meridian-session=ed"));
 
-        assertEquals(java.util.List.of("_xsrf=abc; Path=/user/ed/"), cookies.headers().allValues("set-cookie"));
+        assertEquals(List.of("_xsrf=abc; Path=/user/ed/"), cookies.headers().allValues("set-cookie"));
         assertEquals("/user/ed/target", redirect.headers().firstValue("Location").orElseThrow());
     }
 
@@ -225,10 +244,23 @@ class ProxyServiceTest {
                     "the server got the first chunk while the rest was held back");
             out.write("1\r\nb\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            socket.setSoTimeout(20_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String status = in.readLine();
+            int length = -1;
+            for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+                if (line.toLowerCase().startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).strip());
+                }
+            }
+            char[] body = new char[length];
+            int read = 0;
+            while (read < length) {
+                read += in.read(body, read, length - read);
+            }
 
-            assertTrue(response.startsWith("HTTP/1.1 200"), response);
-            assertTrue(response.endsWith("\n" + (0x10000 + 1)), response);
+            assertEquals("HTTP/1.1 200 OK", status);
+            assertEquals(Integer.toString(0x10000 + 1), new String(body));
         }
     }
 

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +45,7 @@ class PlatformClientTest {
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
         hub = TestPlatformServer.start(data, auth -> List.of(
                 new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
-                new StorageService(auth::api, storage)));
+                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)))));
         String token = hub.tokenFor("alice", false, List.of("self"));
         platform = Platform.connect(hub.url("/hub/api").toString(), token);
     }

@@ -1,14 +1,17 @@
 package io.meridian.hub.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.hub.catalog.PlatformApiSpec;
 import io.meridian.hub.servers.SecretBox;
 import io.meridian.hub.web.Json;
+import io.meridian.nextcloud.CuttableRelay;
+import io.meridian.nextcloud.FakeNextcloudLoginFlow;
+import io.meridian.nextcloud.TestWebDav;
+import io.meridian.nextcloud.WebDavClient;
+import io.meridian.nextcloud.WebDavConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.meridian.nextcloud.WebDavClient;
-import io.meridian.nextcloud.WebDavConfig;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,7 +43,7 @@ class StorageServiceTest {
         data = TestPlatformServer.tempDir();
         UserStorage storage = new UserStorage(data.resolve("storage"), data.resolve("storage-connections"),
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
-        hub = TestPlatformServer.start(data, auth -> List.of(new StorageService(auth::api, storage)));
+        hub = TestPlatformServer.start(data, auth -> List.of(new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)))));
         alice = hub.tokenFor("alice", false, List.of("self"));
         bob = hub.tokenFor("bob", false, List.of("self"));
     }
@@ -55,8 +59,10 @@ class StorageServiceTest {
         HttpResponse<String> put = put(alice, "/api/v1/storage/files?path=/data/iris.csv", "a,b\n1,2\n");
         assertEquals(201, put.statusCode(), put.body());
         assertEquals("text/csv", json(put).path("content_type").asText());
+        PlatformApiSpec.assertMatches("PUT", "/storage/files", 201, json(put));
 
         JsonNode listing = json(get(alice, "/api/v1/storage/list?path=/data"));
+        PlatformApiSpec.assertMatches("GET", "/storage/list", 200, listing);
         assertEquals("local", listing.path("backend").asText());
         assertEquals("iris.csv", listing.path("entries").get(0).path("name").asText());
         assertEquals(8, listing.path("entries").get(0).path("size").asInt());
@@ -71,7 +77,10 @@ class StorageServiceTest {
         assertEquals(412, post(alice, "/api/v1/storage/move", "{\"from\": \"/data/iris3.csv\", \"to\": \"/data/iris.csv\"}").statusCode());
         assertEquals(204, hub.send(hub.request(alice, "/api/v1/storage/files?path=/data/iris3.csv").DELETE().build()).statusCode());
         assertEquals(404, get(alice, "/api/v1/storage/stat?path=/data/iris3.csv").statusCode());
-        assertTrue(json(get(alice, "/api/v1/storage/quota")).path("used_bytes").asLong() >= 8);
+        JsonNode quota = json(get(alice, "/api/v1/storage/quota"));
+        PlatformApiSpec.assertMatches("GET", "/storage/quota", 200, quota);
+        assertTrue(quota.path("used_bytes").asLong() >= 8);
+        PlatformApiSpec.assertMatches("GET", "/storage/stat", 200, json(get(alice, "/api/v1/storage/stat?path=/data")));
 
         assertEquals(0, json(get(bob, "/api/v1/storage/list?path=/")).path("entries").size(), "bob sees only his own files");
     }
@@ -104,8 +113,8 @@ class StorageServiceTest {
 
     @Test
     void aUserConnectsAWebDavAccountAndThePasswordIsSealedAtRest() throws Exception {
-        URI folder = WebDavTestServer.freshFolder();
-        String wrong = "{\"kind\": \"webdav\", \"url\": \"" + folder + "\", \"login\": \"" + WebDavTestServer.USER
+        URI folder = TestWebDav.freshFolder().root();
+        String wrong = "{\"kind\": \"webdav\", \"url\": \"" + folder + "\", \"login\": \"" + TestWebDav.USER
                 + "\", \"app_password\": \"wrong-password\"}";
         HttpResponse<String> refused = hub.send(hub.request(alice, "/api/v1/storage/connection")
                 .PUT(HttpRequest.BodyPublishers.ofString(wrong)).build());
@@ -113,13 +122,14 @@ class StorageServiceTest {
         assertTrue(json(refused).path("message").asText().contains("app password"), refused.body());
         assertEquals("local", json(get(alice, "/api/v1/storage/connection")).path("kind").asText());
 
-        String right = wrong.replace("wrong-password", WebDavTestServer.PASSWORD);
+        String right = wrong.replace("wrong-password", TestWebDav.PASSWORD);
         HttpResponse<String> connected = hub.send(hub.request(alice, "/api/v1/storage/connection")
                 .PUT(HttpRequest.BodyPublishers.ofString(right)).build());
         assertEquals(200, connected.statusCode(), connected.body());
-        assertFalse(connected.body().contains(WebDavTestServer.PASSWORD));
+        assertFalse(connected.body().contains(TestWebDav.PASSWORD));
+        PlatformApiSpec.assertMatches("PUT", "/storage/connection", 200, json(connected));
         String stored = Files.readString(data.resolve("storage-connections/alice.json"));
-        assertFalse(stored.contains(WebDavTestServer.PASSWORD), "the password is encrypted at rest");
+        assertFalse(stored.contains(TestWebDav.PASSWORD), "the password is encrypted at rest");
 
         assertEquals(201, put(alice, "/api/v1/storage/files?path=/hello.txt", "via the hub").statusCode());
         JsonNode listing = json(get(alice, "/api/v1/storage/list"));
@@ -133,8 +143,8 @@ class StorageServiceTest {
 
     @Test
     void aWebDavServerThatVanishesMidTransferGivesCleanErrorsAndNoPartialFile() throws Exception {
-        URI folder = WebDavTestServer.freshFolder();
-        WebDavClient direct = new WebDavClient(WebDavConfig.webDav(folder, WebDavTestServer.USER, WebDavTestServer.PASSWORD));
+        URI folder = TestWebDav.freshFolder().root();
+        WebDavClient direct = new WebDavClient(WebDavConfig.webDav(folder, TestWebDav.USER, TestWebDav.PASSWORD));
         byte[] twentyMiB = new byte[20 * 1024 * 1024];
         direct.write("/existing.bin", new ByteArrayInputStream(twentyMiB), twentyMiB.length);
         try (CuttableRelay relay = new CuttableRelay(folder.getPort(), 3L * 1024 * 1024, Long.MAX_VALUE)) {
@@ -155,12 +165,45 @@ class StorageServiceTest {
         }
         assertEquals(Optional.empty(), direct.stat("/new.bin"));
         assertEquals(List.of("existing.bin"), direct.list("/").stream().map(r -> r.name()).toList());
-        WebDavTestServer.remove(folder);
+        TestWebDav.remove(WebDavConfig.webDav(folder, TestWebDav.USER, TestWebDav.PASSWORD));
+    }
+
+    @Test
+    void aUserConnectsNextcloudByApprovingALoginInTheBrowser() throws Exception {
+        URI davServer = TestWebDav.SERVER.resolve("/");
+        try (FakeNextcloudLoginFlow nextcloud = new FakeNextcloudLoginFlow()) {
+            HttpResponse<String> started = post(alice, "/api/v1/storage/connection/nextcloud-login",
+                    "{\"url\": \"" + nextcloud.base() + "\"}");
+            assertEquals(202, started.statusCode(), started.body());
+            assertTrue(json(started).path("login_url").asText().startsWith(nextcloud.base() + "/login/v2/flow/"));
+            Thread.sleep(300);
+            assertEquals("pending", json(get(alice, "/api/v1/storage/connection/nextcloud-login")).path("status").asText());
+
+            // Nextcloud hands out the Apache server's Nextcloud-layout tree (/remote.php/dav/files/meridian-test/).
+            nextcloud.approve(davServer.toString(), TestWebDav.USER, TestWebDav.PASSWORD);
+            JsonNode status = null;
+            for (int i = 0; i < 50; i++) {
+                status = json(get(alice, "/api/v1/storage/connection/nextcloud-login"));
+                if (!status.path("status").asText().equals("pending")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals("connected", status.path("status").asText(), status.toString());
+        }
+        JsonNode connection = json(get(alice, "/api/v1/storage/connection"));
+        assertEquals("nextcloud", connection.path("kind").asText());
+        assertEquals(TestWebDav.USER, connection.path("login").asText());
+        String name = "login-flow-" + System.nanoTime() + ".txt";
+        assertEquals(201, put(alice, "/api/v1/storage/files?path=/" + name, "through Nextcloud's layout").statusCode());
+        assertEquals("through Nextcloud's layout", get(alice, "/api/v1/storage/files?path=/" + name).body());
+        assertEquals(204, hub.send(hub.request(alice, "/api/v1/storage/files?path=/" + name).DELETE().build()).statusCode());
+        assertEquals(404, get(bob, "/api/v1/storage/connection/nextcloud-login").statusCode());
     }
 
     private void connect(String token, URI webdavFolder) {
-        String body = "{\"kind\": \"webdav\", \"url\": \"" + webdavFolder + "\", \"login\": \"" + WebDavTestServer.USER
-                + "\", \"app_password\": \"" + WebDavTestServer.PASSWORD + "\"}";
+        String body = "{\"kind\": \"webdav\", \"url\": \"" + webdavFolder + "\", \"login\": \"" + TestWebDav.USER
+                + "\", \"app_password\": \"" + TestWebDav.PASSWORD + "\"}";
         HttpResponse<String> r = hub.send(hub.request(token, "/api/v1/storage/connection")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
         assertEquals(200, r.statusCode(), r.body());

@@ -1,5 +1,6 @@
 package io.meridian.hub.storage;
 
+import io.meridian.nextcloud.TestWebDav;
 import io.meridian.nextcloud.WebDavClient;
 import io.meridian.nextcloud.WebDavConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -43,15 +43,15 @@ class StorageThroughputIT {
 
     @BeforeAll
     static void startBoundedHub() throws Exception {
-        URI folder = WebDavTestServer.freshFolder();
-        dav = WebDavConfig.webDav(folder, WebDavTestServer.USER, WebDavTestServer.PASSWORD);
+        URI folder = TestWebDav.freshFolder().root();
+        dav = WebDavConfig.webDav(folder, TestWebDav.USER, TestWebDav.PASSWORD);
         Path data = Files.createTempDirectory("meridian-throughput");
         String java = ProcessHandle.current().info().command().orElse("java");
         // Surefire/failsafe start tests through a manifest-only jar; the real class path is in this property.
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         hubProcess = new ProcessBuilder(java, "-Xmx128m", "-cp", classPath,
-                BoundedHeapHub.class.getName(), data.toString(), folder.toString(), WebDavTestServer.USER,
-                WebDavTestServer.PASSWORD)
+                BoundedHeapHub.class.getName(), data.toString(), folder.toString(), TestWebDav.USER,
+                TestWebDav.PASSWORD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(hubProcess.getInputStream(), StandardCharsets.UTF_8));
@@ -68,7 +68,7 @@ class StorageThroughputIT {
 
     @AfterAll
     static void stopAndRecord() throws Exception {
-        WebDavTestServer.remove(dav.root());
+        TestWebDav.remove(dav);
         if (hubProcess != null) {
             hubProcess.getOutputStream().close();
             hubProcess.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);

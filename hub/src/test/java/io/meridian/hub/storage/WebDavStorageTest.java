@@ -1,5 +1,6 @@
 package io.meridian.hub.storage;
 
+import io.meridian.nextcloud.TestWebDav;
 import io.meridian.nextcloud.WebDavClient;
 
 import java.io.IOException;
@@ -10,7 +11,7 @@ class WebDavStorageTest extends StorageBackendContract {
     @Override
     StorageBackend backend() {
         try {
-            return new WebDavStorage(new WebDavClient(WebDavTestServer.freshConfig()));
+            return new WebDavStorage(new WebDavClient(TestWebDav.freshFolder()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -177,8 +177,10 @@ public final class MavenResolver {
         String where = repositories.size() == 1 ? repositories.get(0).toString() : repositories.toString();
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof ArtifactNotFoundException notFound) {
-                return "Could not resolve " + artifact + ": " + notFound.getArtifact() + " was not found in "
-                        + where + " (check the group, artifact and version)";
+                String missing = notFound.getArtifact() == null || sameCoordinates(artifact, notFound.getArtifact())
+                        ? "it" : "its dependency " + notFound.getArtifact();
+                return "Could not resolve " + artifact + ": " + missing + " was not found in " + where
+                        + " (check the group, artifact and version)";
             }
             // InterruptedIOException covers the socket and HTTP client connect timeouts.
             if (cause instanceof ConnectException || cause instanceof UnknownHostException
@@ -188,6 +190,12 @@ public final class MavenResolver {
             }
         }
         return "Could not resolve " + artifact + " from " + where + ": " + e.getMessage();
+    }
+
+    private static boolean sameCoordinates(Artifact requested, Artifact found) {
+        return requested.getGroupId().equals(found.getGroupId())
+                && requested.getArtifactId().equals(found.getArtifactId())
+                && requested.getVersion().equals(found.getVersion());
     }
 
     /** Builds the repository system on first use only; it wires some hundred components. */

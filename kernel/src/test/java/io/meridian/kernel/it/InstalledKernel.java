@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The built kernel jar, installed as the meridian-java kernelspec under a temporary prefix. */
@@ -35,7 +36,7 @@ record InstalledKernel(Path prefix, Path jupyterPath) {
     }
 
     /** Environment for a Jupyter process that must see this kernelspec and no user configuration. */
-    void isolate(java.util.Map<String, String> environment, Path scratch) throws IOException {
+    void isolate(Map<String, String> environment, Path scratch) throws IOException {
         environment.put("JUPYTER_PATH", jupyterPath.toString());
         for (String variable : List.of("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")) {
             Path dir = Files.createDirectories(scratch.resolve(variable.toLowerCase()));

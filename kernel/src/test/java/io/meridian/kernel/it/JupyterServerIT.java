@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -11,9 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.StreamSupport;
 
 import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -184,6 +185,7 @@ class JupyterServerIT {
 
         assertEquals("ok", added.status(), added.reply()::toString);
         assertEquals("Added org.apache.commons:commons-text:1.13.0 (2 jars)\n", added.stream("stdout"));
+        assertEquals("", added.stream("stderr"), "no resolver logging in the cell");
         assertEquals("ok", used.status(), used.reply()::toString);
         assertEquals("\"Hello\"", used.ofType("execute_result").get(0).path("content").path("data").path("text/plain")
                 .asText());
@@ -199,6 +201,6 @@ class JupyterServerIT {
     }
 
     private static List<String> texts(JsonNode array) {
-        return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
 }

@@ -65,8 +65,8 @@ class MavenResolverTest {
         MavenResolutionException e = assertThrows(MavenResolutionException.class, () ->
                 MavenResolver.resolve("io.meridian.nonexistent:no-such-artifact:1.0", CENTRAL, localRepository));
 
-        assertTrue(e.getMessage().contains("io.meridian.nonexistent:no-such-artifact:jar:1.0 was not found in "
-                + MavenResolver.MAVEN_CENTRAL), e.getMessage());
+        assertEquals("Could not resolve io.meridian.nonexistent:no-such-artifact:jar:1.0: it was not found in "
+                + MavenResolver.MAVEN_CENTRAL + " (check the group, artifact and version)", e.getMessage());
     }
 
     @Test
@@ -83,6 +83,16 @@ class MavenResolverTest {
         assertTrue(e.getMessage().startsWith("Could not resolve org.apache.commons:commons-lang3:jar:3.17.0: cannot reach "
                 + nothingListening), e.getMessage());
         assertTrue(e.getMessage().contains(MavenResolver.REPOSITORIES_ENV), e.getMessage());
+    }
+
+    @Test
+    void unresolvableRepositoryHostIsReportedAsUnreachable() {
+        URI nowhere = URI.create("https://repository.meridian.invalid/maven2/");
+
+        MavenResolutionException e = assertThrows(MavenResolutionException.class, () ->
+                MavenResolver.resolve("org.apache.commons:commons-lang3:3.17.0", List.of(nowhere), localRepository));
+
+        assertTrue(e.getMessage().contains("cannot reach " + nowhere), e.getMessage());
     }
 
     @Test

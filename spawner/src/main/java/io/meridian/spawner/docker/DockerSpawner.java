@@ -571,7 +571,12 @@ public final class DockerSpawner implements Spawner {
             Instant now = Instant.now();
             if (now.isAfter(nextInspect)) {
                 nextInspect = now.plusSeconds(1);
-                InspectContainerResponse inspect = docker.inspectContainerCmd(containerId).exec();
+                InspectContainerResponse inspect;
+                try {
+                    inspect = docker.inspectContainerCmd(containerId).exec();
+                } catch (NotFoundException e) {
+                    throw new SpawnException("The container was removed from outside the hub while the server was starting.", e);
+                }
                 if (!Boolean.TRUE.equals(inspect.getState().getRunning())) {
                     throw new SpawnException("The server exited while starting: " + exitDescription(inspect)
                             + ". Last log lines:\n" + logTail(containerId));

@@ -79,18 +79,21 @@ public final class DockerSpawnBenchmark {
                 return server;
             }));
         }
-        List<Future<?>> stops = new ArrayList<>();
-        for (Future<SpawnedServer> start : starts) {
-            SpawnedServer server = start.get(180, TimeUnit.SECONDS);
-            stops.add(pool.submit(() -> {
-                spawner.stop(server.state(), true);
-                return null;
-            }));
+        try {
+            List<Future<?>> stops = new ArrayList<>();
+            for (Future<SpawnedServer> start : starts) {
+                SpawnedServer server = start.get(180, TimeUnit.SECONDS);
+                stops.add(pool.submit(() -> {
+                    spawner.stop(server.state(), true);
+                    return null;
+                }));
+            }
+            for (Future<?> stop : stops) {
+                stop.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        for (Future<?> stop : stops) {
-            stop.get(120, TimeUnit.SECONDS);
-        }
-        pool.shutdown();
         return new ArrayList<>(seconds);
     }
 

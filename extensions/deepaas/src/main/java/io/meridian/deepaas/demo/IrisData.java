@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Iris flower measurements: four features per sample (sepal length and width, petal length and
@@ -83,7 +84,7 @@ final class IrisData {
     private static int speciesIndex(String name, int line) {
         String s = name.trim().replace("\"", "");
         s = s.regionMatches(true, 0, "Iris-", 0, 5) ? s.substring(5) : s;
-        int index = SPECIES.indexOf(s.toLowerCase(java.util.Locale.ROOT));
+        int index = SPECIES.indexOf(s.toLowerCase(Locale.ROOT));
         if (index < 0) {
             throw new IllegalArgumentException("line " + line + ": unknown species '" + name + "' (expected one of "
                     + SPECIES + ")");

@@ -2,6 +2,7 @@ package io.meridian.deepaas.demo;
 
 import io.meridian.deepaas.runtime.DeepaasServer;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,9 @@ public final class IrisModule {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+        } catch (IOException e) {
+            System.err.println("cannot listen: " + e.getMessage() + " (is the port in use?)");
+            System.exit(1);
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,7 +76,8 @@ public final class DeepaasServer implements AutoCloseable {
 
     /**
      * Entry point for a module's {@code main}: reads {@code --host} (default 0.0.0.0) and
-     * {@code --port} (default 5000, as DEEPaaS), serves until the process is stopped.
+     * {@code --port} (default 5000, as DEEPaaS), serves until the process is stopped. A bad option
+     * is an IllegalArgumentException saying which.
      */
     public static DeepaasServer serve(String[] argv, List<DeepaasModel> models) throws IOException {
         String host = "0.0.0.0";
@@ -86,15 +88,13 @@ public final class DeepaasServer implements AutoCloseable {
                 throw new IllegalArgumentException(option + " needs a value");
             }
             if (option.equals("--port")) {
-                try {
-                    port = Integer.parseInt(argv[++i]);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--port must be a number, not " + argv[i]);
-                }
+                port = parsePort(argv[++i]);
             } else if (option.equals("--host")) {
                 host = argv[++i];
             } else if (option.startsWith("--port=")) {
-                port = Integer.parseInt(option.substring("--port=".length()));
+                port = parsePort(option.substring("--port=".length()));
+            } else {
+                throw new IllegalArgumentException("unknown option " + option + "; the options are --port and --host");
             }
         }
         DeepaasServer server = start(new InetSocketAddress(host, port), models);
@@ -102,6 +102,18 @@ public final class DeepaasServer implements AutoCloseable {
         System.out.println("DEEPaaS v2 API for " + models.stream().map(m -> m.metadata().name()).toList()
                 + " listening on http://" + host + ":" + server.port() + "/v2/");
         return server;
+    }
+
+    private static int parsePort(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port must be a number from 0 to 65535, not " + value);
+        }
     }
 
     public int port() {
@@ -360,7 +372,7 @@ public final class DeepaasServer implements AutoCloseable {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return runnable -> {
             Thread t = new Thread(runnable, name);
             t.setDaemon(true);

@@ -2,6 +2,7 @@ package io.meridian.deepaas.runtime;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,7 @@ final class Multipart {
                 throw new BadRequest("multipart body is not terminated by its boundary");
             }
             String headers = new String(body, headersStart, headersEnd - headersStart, StandardCharsets.UTF_8);
-            byte[] content = java.util.Arrays.copyOfRange(body, headersEnd + 4, next);
+            byte[] content = Arrays.copyOfRange(body, headersEnd + 4, next);
             addPart(headers, content, fields, files);
             pos = next + 2;
         }

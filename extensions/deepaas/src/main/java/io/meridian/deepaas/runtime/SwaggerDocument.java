@@ -45,19 +45,20 @@ final class SwaggerDocument {
                     .put("description", "Media type that is acceptable for the response; exactly one.");
             accept.putArray("enum").add("application/json").add("*/*");
             if (hasFile) {
-                predict.putArray("consumes").add("multipart/form-data");
+                // JSON bodies are read too, but Swagger 2.0 cannot describe them beside formData.
+                predict.putArray("consumes").add("multipart/form-data").add("application/x-www-form-urlencoded");
             }
             predict.withObjectProperty("responses").putObject("200").put("description", "the model's prediction")
-                    .putObject("schema").put("type", "object");
+                    .putObject("schema").put("type", "object").put("additionalProperties", true);
             predict.withObjectProperty("responses").putObject("400").put("description", "the model refused the input")
                     .putObject("schema").put("$ref", "#/definitions/Failure");
-            predict.withObjectProperty("responses").putObject("422").put("description", "invalid arguments, keyed by name");
+            validationError(predict);
 
             ObjectNode train = operation(paths, base + "train/", "post", "models",
                     "Retrain model with available data", "Training");
             ArrayNode trainParams = train.putArray("parameters");
             model.trainArgs().forEach(arg -> parameter(trainParams, arg, "query"));
-            train.withObjectProperty("responses").putObject("422").put("description", "invalid arguments, keyed by name");
+            validationError(train);
             operation(paths, base + "train/", "get", "models",
                     "Get a list of trainings (running or completed)", "TrainingList");
             ObjectNode status = operation(paths, base + "train/{uuid}", "get", "models", "Get status of a training",
@@ -84,9 +85,18 @@ final class SwaggerDocument {
                     .putObject("schema").put("$ref", "#/definitions/" + responseDefinition);
         }
         if (path.startsWith("/v2/models/") && !path.equals("/v2/models/")) {
-            responses.putObject("404").put("description", "unknown model or training (text body)");
+            op.withArrayProperty("produces").add("text/plain");
+            responses.putObject("404").put("description", "unknown model or training")
+                    .putObject("schema").put("type", "string");
         }
         return op;
+    }
+
+    /** DEEPaaS's 422 body: the messages of each invalid argument, by argument name. */
+    private static void validationError(ObjectNode op) {
+        op.withObjectProperty("responses").putObject("422").put("description", "invalid arguments, keyed by name")
+                .putObject("schema").put("type", "object").putObject("additionalProperties").put("type", "array")
+                .putObject("items").put("type", "string");
     }
 
     private static void uuidParameter(ObjectNode op) {
@@ -139,9 +149,14 @@ final class SwaggerDocument {
         prop(training, "uuid", "string");
         prop(training, "message", "string").put("description", "why the training failed, or that it waits");
         prop(training, "status", "string").putArray("enum").add("running").add("done").add("error").add("cancelled");
-        training.withObjectProperty("properties").putObject("args").put("type", "object");
-        training.withObjectProperty("properties").putObject("result").put("type", "object")
-                .put("description", "output, finish_date and duration of a done training");
+        training.withObjectProperty("properties").putObject("args").put("type", "object")
+                .put("additionalProperties", true).put("description", "the arguments, defaults included");
+        ObjectNode result = training.withObjectProperty("properties").putObject("result").put("type", "object")
+                .put("description", "set once done");
+        result.withObjectProperty("properties").putObject("output").put("description", "what the model returned");
+        result.withObjectProperty("properties").putObject("finish_date").put("type", "string");
+        result.withObjectProperty("properties").putObject("duration").put("type", "string")
+                .put("description", "H:MM:SS.ffffff");
         prop(training, "progress", "number").put("description", "extension: fraction done, 0 to 1");
         training.withObjectProperty("properties").putObject("metrics").put("type", "object")
                 .put("description", "extension: the latest metrics the model reported")

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ class DeepaasClientRecordedTest {
         Prediction png = client.predict(MODEL, PredictRequest.query(Map.of("parameter", 1))
                 .withFile("data", "input.txt", null, INPUT).withAccept("image/png"));
         assertEquals("image/png", png.contentType());
-        assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png.body(), 4));
+        assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png.body(), 4));
     }
 
     @Test
@@ -246,5 +247,18 @@ class DeepaasClientRecordedTest {
         DeepaasException e = assertThrows(DeepaasException.class, () -> client.models());
         assertEquals(DeepaasException.NO_ANSWER, e.status());
         assertTrue(e.getMessage().contains("cannot connect to DEEPaaS at " + server.uri()), e.getMessage());
+    }
+
+    @Test
+    void keepsAPathPrefixSuchAsTheHubsDeploymentProxy() {
+        answer("02_v2_version", "29_train_get_done");
+        DeepaasClient proxied = DeepaasClient.connect(server.uri().resolve("/deployments/42"))
+                .withBearerToken("user-token");
+        assertEquals("v2", proxied.v2().id());
+        assertEquals("GET /deployments/42/v2/ HTTP/1.1", server.requestLines.get(0));
+        assertEquals("Bearer user-token", server.requestHeaders.get(0).get("authorization"));
+        proxied.training(MODEL, "815e80ef66e8423583777cc8f1c55cb1");
+        assertEquals("GET /deployments/42/v2/models/deepaas-test/train/815e80ef66e8423583777cc8f1c55cb1 HTTP/1.1",
+                server.requestLines.get(1));
     }
 }

@@ -12,9 +12,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -26,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeRecordedDeepaas implements AutoCloseable {
     private final ServerSocket socket;
     private final Thread acceptor;
-    private final java.util.Queue<Exchange> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Exchange> answers = new ConcurrentLinkedQueue<>();
     final List<String> requestLines = new CopyOnWriteArrayList<>();
     final List<Map<String, String>> requestHeaders = new CopyOnWriteArrayList<>();
 
@@ -72,7 +75,7 @@ final class FakeRecordedDeepaas implements AutoCloseable {
             if (requestLine == null || requestLine.isEmpty()) {
                 return;
             }
-            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            Map<String, String> headers = new LinkedHashMap<>();
             String line;
             while ((line = readLine(in)) != null && !line.isEmpty()) {
                 int colon = line.indexOf(':');

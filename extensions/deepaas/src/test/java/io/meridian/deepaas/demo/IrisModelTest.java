@@ -5,6 +5,7 @@ import io.meridian.deepaas.runtime.TrainingContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ class IrisModelTest {
         assertEquals(saved, Files.readString(file), "an existing model is loaded, not retrained");
 
         Files.writeString(file, "{\"weights\": 3}");
-        Exception e = assertThrows(java.io.IOException.class, () -> IrisModel.open(file));
+        Exception e = assertThrows(IOException.class, () -> IrisModel.open(file));
         assertTrue(e.getMessage().contains("cannot read the Iris model in " + file), e.getMessage());
     }
 

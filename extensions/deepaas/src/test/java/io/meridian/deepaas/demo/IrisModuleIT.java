@@ -103,6 +103,6 @@ class IrisModuleIT {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, p.exitValue(), output);
-        assertTrue(output.contains("--port must be a number, not fifty"), output);
+        assertTrue(output.contains("--port must be a number from 0 to 65535, not fifty"), output);
     }
 }

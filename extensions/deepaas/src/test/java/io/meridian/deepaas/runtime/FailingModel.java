@@ -1,5 +1,6 @@
 package io.meridian.deepaas.runtime;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +30,6 @@ final class FailingModel implements DeepaasModel {
     @Override
     public TrainResult train(Map<String, Object> args, TrainingContext context) throws Exception {
         context.progress(0.5, Map.of("loss", 1.25));
-        throw new java.io.IOException((String) args.get("reason"));
+        throw new IOException((String) args.get("reason"));
     }
 }

@@ -1,0 +1,177 @@
+package io.meridian.hub.proxy;
+
+import io.helidon.webserver.WebServer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Proxy overhead benchmark: the same Jupyter server reached directly and through {@link ProxyService}, in one
+ * run, measurements interleaved so that load from other processes hits both sides alike. Run with
+ * {@code bench/hub/proxy_bench}; prints a Markdown table.
+ */
+public final class ProxyBench {
+    private static final String COOKIE = "meridian-session=bench";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Integer> options = options(args);
+        int requests = options.getOrDefault("requests", 2000);
+        int concurrency = options.getOrDefault("concurrency", 16);
+        int seconds = options.getOrDefault("seconds", 3);
+        int rounds = options.getOrDefault("rounds", 3);
+        int executes = options.getOrDefault("executes", 300);
+
+        try (RunningJupyter jupyter = RunningJupyter.start(RunningJupyter.tempRoot(), "bench", "");
+             ProxyService proxy = new ProxyService(gate(jupyter), ProxySettings.defaults())) {
+            WebServer hub = WebServer.builder().port(0).host("127.0.0.1")
+                    // as the hub's Main configures it: small WebSocket frames must not wait for Nagle's algorithm
+                    .connectionOptions(socket -> socket.tcpNoDelay(true))
+                    .routing(routing -> routing.register("/user", proxy))
+                    .addRouting(proxy.webSocketRouting())
+                    .build().start();
+            try {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpRequest direct = HttpRequest.newBuilder(URI.create(jupyter.upstream() + "/user/bench/api/status"))
+                        .header("Authorization", "token " + jupyter.token()).build();
+                HttpRequest proxied = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + hub.port() + "/user/bench/api/status"))
+                        .header("Cookie", COOKIE).build();
+
+                List<Long> directLatency = new ArrayList<>();
+                List<Long> proxiedLatency = new ArrayList<>();
+                for (int i = 0; i < requests / 4; i++) {
+                    time(http, direct);
+                    time(http, proxied);
+                }
+                for (int i = 0; i < requests; i++) {
+                    directLatency.add(time(http, direct));
+                    proxiedLatency.add(time(http, proxied));
+                }
+
+                double directRate = 0;
+                double proxiedRate = 0;
+                for (int round = 0; round < rounds; round++) {
+                    directRate += throughput(http, direct, concurrency, seconds) / rounds;
+                    proxiedRate += throughput(http, proxied, concurrency, seconds) / rounds;
+                }
+
+                String kernel = jupyter.startKernel();
+                String channels = "/user/bench/api/kernels/" + kernel + "/channels";
+                List<Long> directWs = new ArrayList<>();
+                List<Long> proxiedWs = new ArrayList<>();
+                try (KernelMessages viaServer = KernelMessages.connect(http,
+                        URI.create("ws://127.0.0.1:" + jupyter.upstream().getPort() + channels),
+                        Map.of("Authorization", "token " + jupyter.token()));
+                     KernelMessages viaHub = KernelMessages.connect(http,
+                             URI.create("ws://127.0.0.1:" + hub.port() + channels), Map.of("Cookie", COOKIE))) {
+                    for (int i = 0; i < executes / 10; i++) {
+                        viaServer.execute("1+1", Duration.ofSeconds(30));
+                        viaHub.execute("1+1", Duration.ofSeconds(30));
+                    }
+                    for (int i = 0; i < executes; i++) {
+                        long start = System.nanoTime();
+                        viaServer.execute("1+1", Duration.ofSeconds(30));
+                        directWs.add(System.nanoTime() - start);
+                        start = System.nanoTime();
+                        viaHub.execute("1+1", Duration.ofSeconds(30));
+                        proxiedWs.add(System.nanoTime() - start);
+                    }
+                }
+
+                System.out.printf("%n| measure | direct | through proxy | difference |%n|---|---|---|---|%n");
+                row("GET api/status p50 (ms, 1 client, keep-alive)", percentile(directLatency, 0.50),
+                        percentile(proxiedLatency, 0.50));
+                row("GET api/status p99 (ms, 1 client, keep-alive)", percentile(directLatency, 0.99),
+                        percentile(proxiedLatency, 0.99));
+                System.out.printf("| GET api/status requests/s (%d clients) | %.0f | %.0f | %+.1f %% |%n", concurrency,
+                        directRate, proxiedRate, 100.0 * (proxiedRate - directRate) / directRate);
+                row("kernel execute `1+1` round trip p50 (ms, WebSocket)", percentile(directWs, 0.50),
+                        percentile(proxiedWs, 0.50));
+                row("kernel execute `1+1` round trip p99 (ms, WebSocket)", percentile(directWs, 0.99),
+                        percentile(proxiedWs, 0.99));
+                System.out.printf("%n%d sequential requests per side, %d x %d s throughput rounds, %d executes per side; "
+                        + "%d CPUs%n", requests, rounds, seconds, executes, Runtime.getRuntime().availableProcessors());
+            } finally {
+                hub.stop();
+            }
+        }
+    }
+
+    private static TestPolicyGate gate(RunningJupyter jupyter) {
+        TestPolicyGate gate = new TestPolicyGate(Set.of());
+        gate.running("bench", "", jupyter.upstream(), jupyter.token());
+        return gate;
+    }
+
+    private static long time(HttpClient http, HttpRequest request) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        long elapsed = System.nanoTime() - start;
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
+        }
+        return elapsed;
+    }
+
+    /** Requests per second that {@code clients} keep-alive clients get for {@code seconds}. */
+    private static double throughput(HttpClient http, HttpRequest request, int clients, int seconds) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Future<Integer>> counts = new ArrayList<>();
+        long start = System.nanoTime();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                counts.add(threads.submit(() -> {
+                    int done = 0;
+                    while (running.get()) {
+                        time(http, request);
+                        done++;
+                    }
+                    return done;
+                }));
+            }
+            Thread.sleep(Duration.ofSeconds(seconds));
+            running.set(false);
+            int total = 0;
+            for (Future<Integer> count : counts) {
+                total += count.get();
+            }
+            return total / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void row(String what, long directNanos, long proxiedNanos) {
+        System.out.printf("| %s | %.2f | %.2f | %+.2f ms |%n", what, directNanos / 1e6, proxiedNanos / 1e6,
+                (proxiedNanos - directNanos) / 1e6);
+    }
+
+    private static long percentile(List<Long> values, double fraction) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(fraction * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static Map<String, Integer> options(String[] args) {
+        Map<String, Integer> options = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("usage: proxy_bench [--requests N] [--concurrency N] [--seconds N] "
+                        + "[--rounds N] [--executes N]");
+            }
+            options.put(args[i].substring(2), Integer.parseInt(args[i + 1]));
+        }
+        return options;
+    }
+}
