@@ -26,6 +26,7 @@ context="$(mktemp -d)"
 trap 'rm -rf "$context"' EXIT
 cp "$here/notebook/Dockerfile" "$here/notebook/entrypoint.sh" "$here/notebook/healthcheck.py" "$context/"
 mkdir "$context/kernel"
+cp "$here/notebook/warm-up.py" "$context/kernel/"
 if [ "$with_kernel" = 1 ]; then
   cp "$kernel_jar" "$context/kernel/meridian-kernel.jar"
   kernel_label="$(sha256sum "$kernel_jar" | cut -c1-12)"

@@ -7,6 +7,11 @@ import io.meridian.hub.auth.LoginRateLimiter;
 import io.meridian.hub.auth.SessionStore;
 import io.meridian.hub.auth.TokenStore;
 import io.meridian.hub.auth.TokensApi;
+import io.meridian.hub.catalog.Catalog;
+import io.meridian.hub.catalog.CatalogService;
+import io.meridian.hub.catalog.CatalogSettings;
+import io.meridian.hub.catalog.PlatformApiDocument;
+import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.culler.IdleCuller;
 import io.meridian.hub.db.Database;
@@ -23,15 +28,20 @@ import io.meridian.hub.servers.ServerAccess;
 import io.meridian.hub.servers.ServerLifecycle;
 import io.meridian.hub.servers.ServerStore;
 import io.meridian.hub.servers.ServersApi;
+import io.meridian.hub.storage.NextcloudLogins;
+import io.meridian.hub.storage.StorageService;
+import io.meridian.hub.storage.UserStorage;
 import io.meridian.hub.users.UserStore;
 import io.meridian.hub.users.UsersApi;
 import io.meridian.hub.web.ErrorHandling;
+import io.meridian.hub.web.PayloadLimit;
 import io.meridian.spawner.Spawner;
 import io.meridian.spawner.local.LocalProcessSpawner;
 import io.meridian.spawner.local.LocalSpawnerConfig;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +89,11 @@ public final class Main {
         Metrics metrics = new Metrics(() -> serversByState(servers));
         Spawner spawner = spawner(config, Kernelspec.install(config.kernelJar(), config.dataDir()));
         resources.addFirst(spawner);
-        ServerLifecycle lifecycle = new ServerLifecycle(config.spawn(), spawner, servers, tokens,
-                SecretBox.fromKeyFile(config.dataDir().resolve("hub-secret.key")), metrics, config.hubApiUrl());
+        SecretBox secrets = SecretBox.fromKeyFile(config.dataDir().resolve("hub-secret.key"));
+        Map<String, String> serverEnv = Kernelspec.extensions(config.kernelExtensions())
+                .map(jars -> Map.of("MERIDIAN_KERNEL_EXTENSIONS", jars)).orElse(Map.of());
+        ServerLifecycle lifecycle = new ServerLifecycle(config.spawn(), spawner, servers, tokens, secrets, metrics,
+                config.hubApiUrl(), serverEnv);
         resources.addFirst(lifecycle);
         lifecycle.recoverAndWatch();
 
@@ -92,6 +105,9 @@ public final class Main {
             culler.start();
             resources.addFirst(culler);
         }
+        Catalog catalog = CatalogSettings.fromEnv(System.getenv(), config.dataDir()).open();
+        UserStorage storage = new UserStorage(config.dataDir().resolve("storage"),
+                config.dataDir().resolve("storage-connections"), secrets);
         Pages pages = new Pages(auth, sessions, users, tokens,
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
                 config.cookieSecure());
@@ -99,13 +115,14 @@ public final class Main {
         WebServer server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
-                .maxPayloadSize(config.maxPayloadBytes())
+                .maxPayloadSize(config.maxUploadBytes())
                 // Without TCP_NODELAY, a response written in parts waits on the client's delayed ACK (~40 ms).
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .writeBufferSize(64 * 1024)
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
                     ErrorHandling.register(routing);
+                    routing.addFilter(new PayloadLimit("/hub/", config.maxPayloadBytes()));
                     routing.addFilter((chain, req, res) -> {
                         chain.proceed();
                         metrics.httpRequest(req.prologue().method().text(), res.status().code());
@@ -117,6 +134,11 @@ public final class Main {
                             new TokensApi(auth, users, tokens),
                             new GroupsApi(auth, groups));
                     routing.register("/hub", new OpsApi(auth, db, metrics, lifecycle::spawnerKind), pages);
+                    routing.register("/api/v1",
+                            new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
+                            new StorageService(auth::api, storage,
+                                    new NextcloudLogins(storage, Duration.ofSeconds(2), Duration.ofMinutes(20))),
+                            new PlatformApiDocument());
                     routing.register("/user", proxy);
                     routing.get("/", (req, res) -> res.status(302).header("Location", "/hub/home").send());
                     routing.any(ErrorHandling::notFound);

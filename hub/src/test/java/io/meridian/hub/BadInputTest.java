@@ -79,6 +79,18 @@ class BadInputTest {
     }
 
     @Test
+    void oversizedChunkedBodiesAre413Too() throws Exception {
+        byte[] huge = ("{\"usernames\": [\"" + "b".repeat(70_000) + "\"]}").getBytes(StandardCharsets.UTF_8);
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.url("/hub/api/users")))
+                .header("Authorization", "token " + TestHub.ADMIN_TOKEN)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge)))
+                .build();
+        var response = hub.http().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"status\":413"), response.body());
+    }
+
+    @Test
     void unknownRoutesAreJson404() {
         for (String path : new String[]{"/nope", "/hub/api/nope", "/hub/api/users/x/y/z", "/hub/static/../../etc/passwd"}) {
             Response r = hub.admin("GET", path, null);

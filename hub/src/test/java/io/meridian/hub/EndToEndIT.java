@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The whole product from the outside: the packaged hub jar as its own process, a browser-like
  * client that logs in, starts its server, follows the progress stream to ready, opens the server
- * through the hub's proxy, starts a Meridian Java kernel and runs a Java cell over the proxied
- * WebSocket, then stops the server.
+ * through the hub's proxy, starts a Meridian Java kernel and runs Java cells over the proxied
+ * WebSocket (one of them calling back into the hub through the preloaded platform API), then
+ * stops the server.
  */
 class EndToEndIT {
     private static final String PASSWORD = "e2e-admin-password";
@@ -88,6 +89,10 @@ class EndToEndIT {
         String output = runCell("ws://127.0.0.1:" + port + "/user/admin/api/kernels/" + kernelId + "/channels", session,
                 "int answer = 6 * 7;\nSystem.out.println(\"answer=\" + answer);");
         assertTrue(output.contains("answer=42"), "kernel output: " + output);
+        // The platform extension is preloaded and talks to this hub with the server's own API token.
+        String me = runCell("ws://127.0.0.1:" + port + "/user/admin/api/kernels/" + kernelId + "/channels", session,
+                "System.out.println(\"me=\" + platform.me().name());");
+        assertTrue(me.contains("me=admin"), "platform call from the kernel: " + me);
 
         HttpResponse<String> stop = send(base, "DELETE", "/hub/api/users/admin/server", session, xsrf, null);
         assertTrue(stop.statusCode() == 204 || stop.statusCode() == 202, stop.statusCode() + " " + stop.body());

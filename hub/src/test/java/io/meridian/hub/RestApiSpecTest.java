@@ -228,6 +228,18 @@ class RestApiSpecTest {
     }
 
     @Test
+    void platformApiIsMountedBesideTheHubApi() {
+        Response document = hub.get("/api/v1/openapi.yaml", null);
+        assertEquals(200, document.status());
+        assertTrue(document.header("Content-Type").orElse("").startsWith("application/yaml"));
+        assertEquals(401, hub.get("/api/v1/catalog/modules", null).status());
+        String token = hub.userWithToken("platform-user");
+        Response modules = hub.get("/api/v1/catalog/modules", token);
+        assertEquals(200, modules.status(), modules.body());
+        assertTrue(modules.json().isArray());
+    }
+
+    @Test
     void validatorRejectsABodyThatBreaksTheSpec() {
         JsonNode broken = Json.MAPPER.valueToTree(Map.of("name", "x", "admin", "yes", "kind", "user"));
         assertThrows(AssertionError.class, () -> assertMatches("GET", "/users/{name}", 200, broken));

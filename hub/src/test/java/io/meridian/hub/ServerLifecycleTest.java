@@ -90,6 +90,8 @@ class ServerLifecycleTest {
         assertEquals("life-b", env.get("MERIDIAN_USER"));
         assertEquals("env", env.get("MERIDIAN_SERVER_NAME"));
         assertTrue(env.get("MERIDIAN_HUB_API_URL").endsWith("/hub/api"), env.toString());
+        assertTrue(env.getOrDefault("MERIDIAN_KERNEL_EXTENSIONS", "").contains("meridian-platform"),
+                "the platform extension built beside the hub is handed to the kernel: " + env.get("MERIDIAN_KERNEL_EXTENSIONS"));
         String serverToken = env.get("MERIDIAN_API_TOKEN");
         assertEquals(200, hub.get("/hub/api/users/life-b", serverToken).status());
         assertEquals(404, hub.get("/hub/api/users/life-a", serverToken).status(), "scoped to its own user");
@@ -207,6 +209,45 @@ class ServerLifecycleTest {
             waitFor(() -> culling.admin("GET", "/hub/api/users/idle-user", null).json().at("/servers").isEmpty());
             JsonNode user = culling.admin("GET", "/hub/api/users/idle-user?include_stopped_servers", null).json();
             assertTrue(user.at("/servers//stopped").asBoolean(), user.toString());
+        }
+    }
+
+    @Test
+    void aUserWithARunningServerIsNotDeletedUntilItStops() {
+        String token = hub.userWithToken("life-e");
+        hub.post("/hub/api/users/life-e/servers/doomed", token, null);
+        waitFor(() -> hub.admin("GET", "/hub/api/users/life-e", null).json().at("/servers/doomed/ready").asBoolean());
+        Response refused = hub.admin("DELETE", "/hub/api/users/life-e", null);
+        assertEquals(400, refused.status());
+        assertTrue(refused.json().get("message").asText().contains("stop the servers"));
+        assertTrue(hub.admin("GET", "/hub/api/users/life-e", null).json().at("/servers/doomed/ready").asBoolean());
+        assertTrue(hub.admin("DELETE", "/hub/api/users/life-e/servers/doomed", null).status() / 100 == 2);
+        waitFor(() -> hub.admin("GET", "/hub/api/users/life-e", null).json().at("/servers").isEmpty());
+        assertEquals(204, hub.admin("DELETE", "/hub/api/users/life-e", null).status());
+        assertEquals(401, hub.get("/hub/api/user", token).status(), "the user's tokens went with them");
+    }
+
+    @Test
+    void stoppingAServerThatIsStartingCancelsTheStart() throws Exception {
+        java.nio.file.Path dir = TestHub.tempDir();
+        java.nio.file.Path silent = dir.resolve("silent-jupyter");
+        java.nio.file.Files.writeString(silent, "#!/bin/sh\nexec sleep 300\n");
+        silent.toFile().setExecutable(true);
+        try (TestHub slow = TestHub.start(dir.resolve("data"), Map.of("MERIDIAN_JUPYTER", silent.toString()), 5, 60)) {
+            String token = slow.userWithToken("canceller");
+            assertEquals(202, slow.post("/hub/api/users/canceller/servers/big", token, null).status());
+            waitFor(() -> slow.admin("GET", "/hub/api/users/canceller", null).json().at("/servers/big/pending").asText().equals("spawn"));
+            TestHub.sleep(500);
+            Response stop = slow.call("DELETE", "/hub/api/users/canceller/servers/big", token, null);
+            assertTrue(stop.status() == 204 || stop.status() == 202, stop.status() + " " + stop.body());
+            ProgressEvents progress = ProgressEvents.read(slow.http(), slow.url("/hub/api/users/canceller/servers/big/progress"),
+                    token, Duration.ofSeconds(30));
+            assertTrue(progress.last().path("failed").asBoolean(), progress.events().toString());
+            assertTrue(progress.last().get("message").asText().contains("cancelled"), progress.last().toString());
+            long pid = progress.events().stream().filter(e -> e.at("/details/pid").isNumber())
+                    .mapToLong(e -> e.at("/details/pid").asLong()).findFirst().orElseThrow();
+            waitFor(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            waitFor(() -> slow.admin("GET", "/hub/api/users/canceller/servers/big", null).json().path("stopped").asBoolean());
         }
     }
 

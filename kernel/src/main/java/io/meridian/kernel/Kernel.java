@@ -94,6 +94,7 @@ public final class Kernel implements NotebookRuntime {
     /** Serves until a shutdown_request; returns when the sockets are closed. */
     public void run() {
         bindSockets();
+        KernelLog.keep(System.err);
         System.setOut(cellOut);
         System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
         System.setIn(new KernelStdin(prompt -> readLine(prompt, false)));

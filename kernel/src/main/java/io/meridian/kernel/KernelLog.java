@@ -7,15 +7,20 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The kernel's own diagnostics, on the process's real stderr (which Jupyter keeps in its log). */
 public final class KernelLog {
 
-    private static final PrintStream ERR = System.err;
+    private static volatile PrintStream err = System.err;
     private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
 
     private KernelLog() {
     }
 
+    /** Keeps the process's stderr for the log before the kernel points System.err at the notebook. */
+    static void keep(PrintStream processStderr) {
+        err = processStderr;
+    }
+
     public static void warn(String message) {
-        ERR.println("[meridian-kernel] " + message);
-        ERR.flush();
+        err.println("[meridian-kernel] " + message);
+        err.flush();
     }
 
     /** Logs a message the first time {@code key} is seen; repeats (e.g. a flood of bad messages) stay quiet. */

@@ -21,7 +21,7 @@ public final class PlatformExtension implements KernelExtension {
 
     @Override
     public List<String> initCode() {
-        return List.of("final Platform platform = Platform.fromEnvironment();");
+        return List.of("Platform platform = Platform.fromEnvironment();");
     }
 
     @Override

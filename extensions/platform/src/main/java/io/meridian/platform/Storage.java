@@ -62,7 +62,11 @@ public final class Storage {
 
     /** Downloads {@code remote} to {@code local} (a file path); the file appears only once complete. */
     public Path download(String remote, String local) {
-        Path target = Path.of(local).toAbsolutePath();
+        return download(remote, Path.of(local));
+    }
+
+    public Path download(String remote, Path local) {
+        Path target = local.toAbsolutePath();
         Path folder = target.getParent();
         try {
             Files.createDirectories(folder);
@@ -81,7 +85,10 @@ public final class Storage {
 
     /** Uploads the local file {@code local} to {@code remote}, replacing any file there. */
     public StorageEntry upload(String local, String remote) {
-        Path source = Path.of(local);
+        return upload(Path.of(local), remote);
+    }
+
+    public StorageEntry upload(Path source, String remote) {
         if (!Files.isRegularFile(source)) {
             throw new PlatformException(0, "no local file " + source.toAbsolutePath());
         }

@@ -18,13 +18,15 @@ import java.util.Optional;
  * @param dataDir          hub data: embedded database, key file, kernelspecs (MERIDIAN_DATA_DIR, default ./data)
  * @param database         JDBC settings; the embedded file database unless a URL is given
  * @param cookieSecure     mark session cookies Secure (behind https; MERIDIAN_COOKIE_SECURE)
- * @param maxPayloadBytes  largest request body accepted (413 above it)
+ * @param maxPayloadBytes  largest request body of the hub's own APIs and pages (413 above it)
+ * @param maxUploadBytes   largest request body anywhere (storage uploads, files through the proxy)
  * @param adminPassword    creates or resets the local user admin (MERIDIAN_ADMIN_PASSWORD), may be null
  * @param adminToken       registered as an API token of admin (MERIDIAN_ADMIN_TOKEN), may be null
  * @param spawner          spawner backend name ({@code local} by default)
  * @param spawn            lifecycle limits
  * @param culler           idle culling
  * @param kernelJar        the Meridian kernel jar whose kernelspec is installed for servers, may be null
+ * @param kernelExtensions jars the kernel loads as extensions, path-separated (MERIDIAN_KERNEL_EXTENSIONS), may be null
  * @param jupyterCommand   the {@code jupyter} launcher of the local spawner (MERIDIAN_JUPYTER)
  * @param login            login rate limiting
  */
@@ -35,12 +37,14 @@ public record HubConfig(String host,
                         DatabaseConfig database,
                         boolean cookieSecure,
                         long maxPayloadBytes,
+                        long maxUploadBytes,
                         String adminPassword,
                         String adminToken,
                         String spawner,
                         SpawnConfig spawn,
                         CullerConfig culler,
                         Path kernelJar,
+                        String kernelExtensions,
                         Path jupyterCommand,
                         LoginConfig login) {
 
@@ -104,12 +108,14 @@ public record HubConfig(String host,
                 Boolean.parseBoolean(env.getOrDefault("MERIDIAN_COOKIE_SECURE",
                         yaml.get("cookie_secure").asString().orElse("false"))),
                 yaml.get("max_payload_bytes").asLong().orElse(1024L * 1024),
+                yaml.get("max_upload_bytes").asLong().orElse(1024L * 1024 * 1024),
                 blankToNull(env.get("MERIDIAN_ADMIN_PASSWORD")),
                 blankToNull(env.get("MERIDIAN_ADMIN_TOKEN")),
                 env.getOrDefault("MERIDIAN_SPAWNER", yaml.get("spawner").asString().orElse("local")),
                 spawn,
                 culler,
                 kernelJar.isEmpty() ? null : Path.of(kernelJar).toAbsolutePath(),
+                env.getOrDefault("MERIDIAN_KERNEL_EXTENSIONS", yaml.get("kernel.extensions").asString().orElse(null)),
                 Path.of(env.getOrDefault("MERIDIAN_JUPYTER", yaml.get("local.jupyter").asString().orElse("/usr/bin/jupyter"))),
                 login);
     }

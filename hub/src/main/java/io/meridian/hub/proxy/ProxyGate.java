@@ -19,20 +19,16 @@ public interface ProxyGate {
     /**
      * Decides a WebSocket upgrade the same way as {@link #decide}. Helidon hands an upgrade to the WebSocket
      * route before any {@link ServerRequest} exists, so only the request line (path, query) and headers
-     * (cookies, Authorization) are available. A gate that does not implement it refuses every WebSocket.
+     * (cookies, Authorization) are available.
      */
-    default Decision decideUpgrade(HttpPrologue prologue, Headers headers, String user, String server) {
-        return new Decision.Forbidden("this hub does not allow WebSocket connections to servers");
-    }
+    Decision decideUpgrade(HttpPrologue prologue, Headers headers, String user, String server);
 
     /**
      * Whether {@code user} has a named server called {@code name}, running or not. The proxy uses it to read
      * {@code /user/alice/gpu/...} as the named server "gpu" rather than the path {@code gpu/...} of the default server.
-     * A gate that does not implement it has default servers only.
+     * Called on every proxied request, so it must not need a database round trip.
      */
-    default boolean hasNamedServer(String user, String name) {
-        return false;
-    }
+    boolean hasNamedServer(String user, String name);
 
     /** Records traffic to a server (for the culler and the activity API). Called at most every few seconds per server. */
     void recordActivity(String user, String server, Instant when);

@@ -1,8 +1,12 @@
 package io.meridian.hub.proxy;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webclient.http1.Http1ClientResponse;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,20 +16,19 @@ import io.helidon.webserver.websocket.WsRouting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.channels.ClosedChannelException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 
 /**
  * The hub's reverse proxy for {@code /user/{user}/{server}/**}: asks the {@link ProxyGate} who may pass, then
@@ -43,8 +46,9 @@ public final class ProxyService implements HttpService, AutoCloseable {
     private final ForwardedHeaders headers;
     private final ProxyReplies replies;
     private final ActivityThrottle activity;
-    private final ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient http;
+    private final Http1Client http;
+    private final ExecutorService webSocketThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient webSockets;
 
     public ProxyService(ProxyGate gate, ProxySettings settings) {
         this.gate = gate;
@@ -52,12 +56,20 @@ public final class ProxyService implements HttpService, AutoCloseable {
         this.headers = new ForwardedHeaders(settings.hubCookiePrefix());
         this.replies = new ProxyReplies(settings);
         this.activity = new ActivityThrottle(gate, settings.activityInterval(), Clock.systemUTC());
-        // one pooled HTTP/1.1 client for every server: keep-alive connections are reused across requests
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
+        // One pooled HTTP/1.1 client for every server: keep-alive connections are reused across requests, and each
+        // request runs on the caller's virtual thread. The read timeout only ends a server silent for that long.
+        this.http = Http1Client.builder()
+                .followRedirects(false)
+                .sendExpectContinue(false)
                 .connectTimeout(settings.connectTimeout())
-                .executor(clientThreads)
+                .readTimeout(Duration.ofMinutes(10))
+                .socketOptions(socket -> socket.tcpNoDelay(true))
+                .build();
+        // the JDK's client for the WebSocket side, which Helidon's HTTP/1.1 client does not speak
+        this.webSockets = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .executor(webSocketThreads)
                 .build();
     }
 
@@ -70,7 +82,7 @@ public final class ProxyService implements HttpService, AutoCloseable {
     public WsRouting.Builder webSocketRouting() {
         return WsRouting.builder()
                 .endpoint(ProxyPath.PREFIX + "*",
-                        () -> new WebSocketBridge(gate, headers, activity, http, settings.connectTimeout()));
+                        () -> new WebSocketBridge(gate, headers, activity, webSockets, settings.connectTimeout()));
     }
 
     private void forward(ServerRequest request, ServerResponse response) {
@@ -98,61 +110,70 @@ public final class ProxyService implements HttpService, AutoCloseable {
     }
 
     private void proxy(ServerRequest request, ServerResponse response, ProxyPath path, ProxyGate.Decision.Allow allow) {
-        URI target = URI.create(stripSlash(allow.upstream().toString()) + path.rawPath() + query(request));
-        HttpRequest.Builder upstream = HttpRequest.newBuilder(target)
-                .method(request.prologue().method().text(), body(request));
-        headers.upstream(request.headers(), allow.serverToken(), request.remotePeer().host(), request.isSecure(),
-                upstream::header);
-
-        HttpResponse<InputStream> answer;
-        try {
-            answer = http.send(upstream.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException | HttpConnectTimeoutException | ClosedChannelException e) {
-            LOG.log(Level.DEBUG, "server " + path.baseUrl() + " is not responding: " + e);
-            replies.notResponding(response, ProxyReplies.isBrowser(request, path), path);
-            return;
-        } catch (IOException e) {
-            LOG.log(Level.INFO, "proxying to " + path.baseUrl() + " failed: " + e);
-            replies.badGateway(response, path, e.getClass().getSimpleName());
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            replies.notResponding(response, false, path);
-            return;
+        Http1ClientRequest upstream = http.method(request.prologue().method())
+                .uri(URI.create(stripSlash(allow.upstream().toString()) + path.rawPath() + query(request)))
+                // the path is passed on exactly as the caller encoded it
+                .skipUriEncoding(true)
+                .headers(out -> headers.upstream(request.headers(), allow.serverToken(), request.remotePeer().host(),
+                        request.isSecure(), (name, value) -> out.add(HeaderNames.create(name), value)));
+        try (Http1ClientResponse answer = send(request, upstream)) {
+            relay(request, response, answer, allow.upstream());
+        } catch (UncheckedIOException e) {
+            if (response.isSent()) {
+                // the status line is gone already; all that is left is to end the connection
+                LOG.log(Level.DEBUG, "response from " + path.baseUrl() + " broke off: " + e.getCause());
+            } else if (e.getCause() instanceof ConnectException || e.getCause() instanceof SocketTimeoutException) {
+                LOG.log(Level.DEBUG, "server " + path.baseUrl() + " is not responding: " + e.getCause());
+                replies.notResponding(response, ProxyReplies.isBrowser(request, path), path);
+            } else {
+                LOG.log(Level.INFO, "proxying to " + path.baseUrl() + " failed: " + e.getCause());
+                replies.badGateway(response, path, e.getCause().getClass().getSimpleName());
+            }
         }
-        relay(request, response, answer, allow.upstream());
     }
 
-    private void relay(ServerRequest request, ServerResponse response, HttpResponse<InputStream> answer, URI upstream) {
-        response.status(Status.create(answer.statusCode()));
+    /** Sends the request, its body streamed (never buffered) when it has one, so large uploads pass in chunks. */
+    private static Http1ClientResponse send(ServerRequest request, Http1ClientRequest upstream) {
+        if (!request.content().hasEntity()) {
+            return upstream.request();
+        }
+        request.headers().contentLength().ifPresent(length -> upstream.header(HeaderNames.CONTENT_LENGTH, Long.toString(length)));
+        return upstream.outputStream(out -> {
+            try (InputStream in = request.content().inputStream()) {
+                copy(in, out);
+            }
+            out.close();
+        });
+    }
+
+    private void relay(ServerRequest request, ServerResponse response, Http1ClientResponse answer, URI upstream) {
+        response.status(answer.status());
         String upstreamOrigin = stripSlash(upstream.toString());
-        answer.headers().map().forEach((name, values) -> {
-            for (String value : values) {
-                if (!headers.returned(name, value)) {
+        for (Header header : answer.headers()) {
+            for (String value : header.allValues()) {
+                if (!headers.returned(header.name(), value)) {
                     continue;
                 }
                 // a server that names its own address in a redirect means a path on the hub
-                if (name.equalsIgnoreCase("location") && value.startsWith(upstreamOrigin)) {
+                if (header.headerName().equals(HeaderNames.LOCATION) && value.startsWith(upstreamOrigin)) {
                     value = value.substring(upstreamOrigin.length());
                 }
-                response.headers().add(HeaderNames.create(name), value);
+                response.headers().add(header.headerName(), value);
             }
-        });
-        OptionalLong length = answer.headers().firstValueAsLong("content-length");
-        boolean noBody = request.prologue().method() == Method.HEAD || answer.statusCode() == 204
-                || answer.statusCode() == 304 || (length.isPresent() && length.getAsLong() == 0);
-        try (InputStream in = answer.body()) {
-            if (noBody) {
-                response.send();
-                return;
-            }
-            length.ifPresent(n -> response.headers().contentLength(n));
-            try (OutputStream out = response.outputStream()) {
-                copy(in, out);
-            }
+        }
+        OptionalLong length = answer.headers().contentLength();
+        int status = answer.status().code();
+        boolean noBody = request.prologue().method() == Method.HEAD || status == 204 || status == 304
+                || (length.isPresent() && length.getAsLong() == 0);
+        if (noBody) {
+            response.send();
+            return;
+        }
+        length.ifPresent(n -> response.headers().contentLength(n));
+        try (InputStream in = answer.inputStream(); OutputStream out = response.outputStream()) {
+            copy(in, out);
         } catch (IOException e) {
-            // the status line is gone already; all that is left is to end the connection
-            LOG.log(Level.DEBUG, "response from " + upstreamOrigin + " broke off: " + e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -168,16 +189,6 @@ public final class ProxyService implements HttpService, AutoCloseable {
         }
     }
 
-    private static HttpRequest.BodyPublisher body(ServerRequest request) {
-        if (!request.content().hasEntity()) {
-            return HttpRequest.BodyPublishers.noBody();
-        }
-        // streamed, never buffered: large uploads pass through in chunks
-        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> request.content().inputStream());
-        OptionalLong length = request.headers().contentLength();
-        return length.isPresent() ? HttpRequest.BodyPublishers.fromPublisher(stream, length.getAsLong()) : stream;
-    }
-
     private static String query(ServerRequest request) {
         return request.prologue().hasQuery() ? "?" + request.prologue().query().rawValue() : "";
     }
@@ -188,7 +199,8 @@ public final class ProxyService implements HttpService, AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
-        clientThreads.close();
+        http.closeResource();
+        webSockets.close();
+        webSocketThreads.close();
     }
 }

@@ -48,12 +48,35 @@ public final class Kernelspec {
         return Optional.of(prefix.resolve("share").resolve("jupyter"));
     }
 
+    /**
+     * The kernel extensions servers load (MERIDIAN_KERNEL_EXTENSIONS): the configured jars, or the
+     * platform extension built beside the hub module; empty when there is none.
+     */
+    public static Optional<String> extensions(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(configured);
+        }
+        return hubModule().map(hub -> hub.resolveSibling("extensions").resolve("platform").resolve("target"))
+                .filter(Files::isDirectory)
+                .flatMap(dir -> {
+                    try (var jars = Files.list(dir)) {
+                        return jars.filter(p -> p.getFileName().toString().matches("meridian-platform-[^-]+(-SNAPSHOT)?\\.jar"))
+                                .findFirst().map(Path::toString);
+                    } catch (IOException e) {
+                        return Optional.empty();
+                    }
+                });
+    }
+
     // hub/target/meridian-hub.jar or hub/target/classes -> ../kernel/target/meridian-kernel.jar
     private static Optional<Path> besideHubModule() {
+        return hubModule().map(hub -> hub.resolveSibling("kernel").resolve("target").resolve("meridian-kernel.jar"));
+    }
+
+    private static Optional<Path> hubModule() {
         try {
             Path code = Path.of(Kernelspec.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path hubModule = code.getParent().getParent();
-            return Optional.of(hubModule.resolveSibling("kernel").resolve("target").resolve("meridian-kernel.jar"));
+            return Optional.of(code.getParent().getParent());
         } catch (Exception e) {
             return Optional.empty();
         }

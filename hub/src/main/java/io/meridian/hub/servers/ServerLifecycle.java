@@ -43,9 +43,11 @@ public final class ServerLifecycle implements AutoCloseable {
     private final SecretBox secrets;
     private final Metrics metrics;
     private final String hubApiUrl;
+    private final Map<String, String> serverEnvironment;
     private final AtomicInteger pendingSpawns = new AtomicInteger();
     private final Map<Long, ProgressStream> streams = new ConcurrentHashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<Long, Spawning> spawning = new ConcurrentHashMap<>();
     private final Thread poller;
     private volatile boolean closed;
 
@@ -53,11 +55,33 @@ public final class ServerLifecycle implements AutoCloseable {
     public record Running(long serverId, URI upstream, String serverToken) {
     }
 
+    /**
+     * A start in progress. Cancelling interrupts only the thread inside the spawner (never one
+     * talking to the database); the spawner then removes what it had started.
+     */
+    private static final class Spawning {
+        final CompletableFuture<Boolean> done = new CompletableFuture<>();
+        volatile boolean cancelled;
+        volatile Thread worker;
+
+        void cancel() {
+            cancelled = true;
+            Thread w = worker;
+            if (w != null) {
+                w.interrupt();
+            }
+        }
+    }
+
     /** How a start or stop request ended within the answer time: done, or still pending (202). */
     public enum Outcome { DONE, PENDING }
 
+    /**
+     * @param serverEnvironment environment every server gets besides its own MERIDIAN_* variables
+     *                          (e.g. MERIDIAN_KERNEL_EXTENSIONS)
+     */
     public ServerLifecycle(SpawnConfig config, Spawner spawner, ServerStore servers, TokenStore tokens,
-                           SecretBox secrets, Metrics metrics, String hubApiUrl) {
+                           SecretBox secrets, Metrics metrics, String hubApiUrl, Map<String, String> serverEnvironment) {
         this.config = config;
         this.spawner = spawner;
         this.servers = servers;
@@ -65,6 +89,7 @@ public final class ServerLifecycle implements AutoCloseable {
         this.secrets = secrets;
         this.metrics = metrics;
         this.hubApiUrl = hubApiUrl;
+        this.serverEnvironment = Map.copyOf(serverEnvironment);
         this.poller = Thread.ofVirtual().name("server-poller").unstarted(this::pollLoop);
     }
 
@@ -129,9 +154,11 @@ public final class ServerLifecycle implements AutoCloseable {
         ProgressStream stream = new ProgressStream();
         streams.put(row.id(), stream);
         stream.publish(event(0, "Server requested", Map.of()));
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        Spawning start = new Spawning();
+        CompletableFuture<Boolean> done = start.done;
+        spawning.put(row.id(), start);
         Thread.ofVirtual().name("spawn-" + user.name() + "-" + row.name())
-                .start(() -> spawn(user, row, options, stream, begun, done));
+                .start(() -> spawn(user, row, options, stream, begun, start));
         try {
             boolean ready = done.get(config.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
             if (!ready) {
@@ -154,9 +181,9 @@ public final class ServerLifecycle implements AutoCloseable {
      */
     public Outcome stop(ServerRow row, boolean remove) {
         switch (row.state()) {
-            case PENDING_SPAWN -> throw ApiException.badRequest("server " + row.baseUrl()
-                    + " is starting; stop it once it is ready or has failed (start timeout "
-                    + config.startTimeout().toSeconds() + " s)");
+            case PENDING_SPAWN -> {
+                return cancelSpawn(row, remove);
+            }
             case PENDING_STOP -> {
                 return Outcome.PENDING;
             }
@@ -201,6 +228,38 @@ public final class ServerLifecycle implements AutoCloseable {
         }
     }
 
+    // Stopping a server that is still starting cancels the start; the spawner cleans up what it began.
+    private Outcome cancelSpawn(ServerRow row, boolean remove) {
+        Spawning start = spawning.get(row.id());
+        if (start == null) {
+            throw ApiException.conflict("server " + row.baseUrl() + " changed state meanwhile; reload and try again");
+        }
+        start.cancel();
+        // If the server became ready just before the cancel arrived, it is stopped like any ready server.
+        CompletableFuture<Void> stopped = start.done.thenAcceptAsync(ready -> servers.byId(row.id()).ifPresent(now -> {
+            try {
+                if (ready) {
+                    stop(now, remove);
+                } else if (remove) {
+                    removeStopped(now);
+                }
+            } catch (ApiException e) {
+                LOG.log(Level.INFO, "after cancelling " + row.baseUrl() + ": " + e.getMessage());
+            }
+        }), task -> Thread.ofVirtual().start(task));
+        try {
+            stopped.get(config.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
+            return Outcome.DONE;
+        } catch (TimeoutException e) {
+            return Outcome.PENDING;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.PENDING;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** Polls every ready server once; those that died are marked stopped. */
     public void pollOnce() {
         for (ServerRow row : servers.inState(ServerState.READY)) {
@@ -214,20 +273,21 @@ public final class ServerLifecycle implements AutoCloseable {
     }
 
     private void spawn(User user, ServerRow row, Map<String, Object> options, ProgressStream stream, Instant begun,
-                       CompletableFuture<Boolean> done) {
+                       Spawning start) {
+        CompletableFuture<Boolean> done = start.done;
         TokenStore.Issued apiToken = null;
         try {
             apiToken = tokens.issue(user.id(), List.of("self"), "server " + row.baseUrl(), null);
             servers.recordApiToken(row.id(), apiToken.token().id());
             String serverToken = Secrets.newSecret();
-            Map<String, String> env = new HashMap<>();
+            Map<String, String> env = new HashMap<>(serverEnvironment);
             env.put("MERIDIAN_HUB_API_URL", hubApiUrl);
             env.put("MERIDIAN_API_TOKEN", apiToken.secret());
             env.put("MERIDIAN_USER", user.name());
             env.put("MERIDIAN_SERVER_NAME", row.name());
             SpawnRequest request = new SpawnRequest(user.name(), row.name(), row.baseUrl(), serverToken, env, options,
                     config.startTimeout());
-            SpawnedServer spawned = startWithTimeout(request, stream);
+            SpawnedServer spawned = startWithTimeout(request, stream, start);
             servers.markReady(row.id(), spawned.url(), spawned.state(), secrets.encrypt(serverToken), apiToken.token().id());
             running.put(key(row.user(), row.name()), new Running(row.id(), spawned.url(), serverToken));
             metrics.spawnFinished("success", Duration.between(begun, Instant.now()));
@@ -251,20 +311,26 @@ public final class ServerLifecycle implements AutoCloseable {
             stream.finish(failed);
             done.complete(false);
         } finally {
+            spawning.remove(row.id());
             pendingSpawns.decrementAndGet();
         }
     }
 
     // The spawner honours the start timeout itself; this is the backstop for one that hangs.
-    private SpawnedServer startWithTimeout(SpawnRequest request, ProgressStream stream) throws SpawnException {
+    private SpawnedServer startWithTimeout(SpawnRequest request, ProgressStream stream, Spawning start) throws SpawnException {
         CompletableFuture<SpawnedServer> result = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual().start(() -> {
+        Thread worker = Thread.ofVirtual().unstarted(() -> {
             try {
                 result.complete(spawner.start(request, e -> stream.publish(event(e))));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
         });
+        start.worker = worker;
+        if (start.cancelled) {
+            throw new SpawnException("the start was cancelled");
+        }
+        worker.start();
         Duration limit = config.startTimeout().plusSeconds(10);
         try {
             return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -276,6 +342,9 @@ public final class ServerLifecycle implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SpawnException("the hub is shutting down");
         } catch (ExecutionException e) {
+            if (start.cancelled) {
+                throw new SpawnException("the start was cancelled");
+            }
             if (e.getCause() instanceof SpawnException se) {
                 throw se;
             }

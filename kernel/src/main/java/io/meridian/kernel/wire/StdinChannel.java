@@ -3,11 +3,13 @@ package io.meridian.kernel.wire;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -26,7 +28,9 @@ public final class StdinChannel {
     private final WireCodec codec;
     private final Consumer<String> log;
     private final Queue<Message> outgoing = new ConcurrentLinkedQueue<>();
-    private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
+    /** Waiting requests in the order they were sent: replies need not name their request (jupyter_client's don't). */
+    private final NavigableMap<Long, CompletableFuture<String>> pending = new ConcurrentSkipListMap<>();
+    private final AtomicLong sequence = new AtomicLong();
 
     public StdinChannel(ZMQ.Context context, ZMQ.Socket router, WireCodec codec, Consumer<String> log) {
         this.context = context;
@@ -51,7 +55,8 @@ public final class StdinChannel {
         content.put("password", password);
         Message request = Message.create("input_request", parent, session, content);
         CompletableFuture<String> answer = new CompletableFuture<>();
-        pending.put(request.id(), answer);
+        long key = sequence.incrementAndGet();
+        pending.put(key, answer);
         outgoing.add(request);
         synchronized (wakeSender) {
             wakeSender.send(new byte[0], 0);
@@ -61,7 +66,7 @@ public final class StdinChannel {
         } catch (ExecutionException e) {
             throw new IllegalStateException("no input: " + e.getCause().getMessage(), e.getCause());
         } finally {
-            pending.remove(request.id());
+            pending.remove(key);
         }
     }
 
@@ -108,7 +113,8 @@ public final class StdinChannel {
         }
         try {
             Message reply = codec.decode(frames);
-            CompletableFuture<String> answer = pending.get(reply.parentHeader().path("msg_id").asText(""));
+            Map.Entry<Long, CompletableFuture<String>> oldest = pending.firstEntry();
+            CompletableFuture<String> answer = oldest == null ? null : oldest.getValue();
             if (!"input_reply".equals(reply.type()) || answer == null) {
                 log.accept("ignored " + reply.type() + " on stdin: it answers no pending input_request");
                 return;

@@ -301,6 +301,11 @@ public final class DockerSpawner implements Spawner {
         return new Reconciliation(adopted, vanished, orphans);
     }
 
+    /** Pulls every allowed image now (see {@link #prePull(Collection)}). */
+    public List<PullOutcome> prePull() {
+        return prePull(config.allowedImages());
+    }
+
     /** Pulls each image now, so the first spawn does not wait for it; progress goes to the log. */
     public List<PullOutcome> prePull(Collection<String> images) {
         List<PullOutcome> outcomes = new ArrayList<>();

@@ -56,10 +56,10 @@ public final class LocalProcessSpawner implements Spawner {
     static final String STARTED_AT = "processStartMillis";
     static final String PORT = "port";
     static final String BASE_URL = "baseUrl";
-    static final String LOG = "log";
+    static final String LOG_FILE = "log";
     static final String STATE_DIR = "stateDir";
 
-    private static final Logger LOG_ = LoggerFactory.getLogger(LocalProcessSpawner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalProcessSpawner.class);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final int LOG_TAIL_LINES = 20;
     private static final int PORT_ATTEMPTS = 3;
@@ -146,7 +146,7 @@ public final class LocalProcessSpawner implements Spawner {
         ProcessTree tree = new ProcessTree(process.pid(), ProcessTree.startMillis(process.toHandle()));
         progress.onProgress(new ProgressEvent(20, "Starting Jupyter server process (pid " + process.pid() + ")",
                 Map.of("phase", "start", "pid", process.pid())));
-        LOG_.info("started Jupyter server for {}/{} pid {} port {}", request.user(), request.serverName(),
+        LOG.info("started Jupyter server for {}/{} pid {} port {}", request.user(), request.serverName(),
                 process.pid(), port);
 
         URI url = URI.create("http://127.0.0.1:" + port);
@@ -163,7 +163,7 @@ public final class LocalProcessSpawner implements Spawner {
         state.put(STARTED_AT, Long.toString(tree.startedAtMillis()));
         state.put(PORT, Integer.toString(port));
         state.put(BASE_URL, request.baseUrl());
-        state.put(LOG, dirs.log().toString());
+        state.put(LOG_FILE, dirs.log().toString());
         state.put(STATE_DIR, dirs.state().toString());
         return new SpawnedServer(url, state);
     }

@@ -27,12 +27,15 @@ public final class DockerSpawnBenchmark {
     private static final int CONCURRENT = 10;
     private static final int CONCURRENT_ROUNDS = 3;
     private static final int PULL_MEGABYTES = 200;
+    // its own label and network, so a benchmark and the integration tests never remove each other's servers
+    private static final String HUB = "meridian-bench";
+    private static final String NETWORK = "meridian-bench-net";
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("meridian-bench");
         DockerClient docker = DockerTestSupport.client(DockerSpawnerConfig.DEFAULT_DOCKER_HOST);
-        DockerTestSupport.removeEverythingOf(docker, DockerSpawnerIT.HUB, DockerSpawnerIT.NETWORK);
-        try (DockerSpawner spawner = new DockerSpawner(DockerSpawnerIT.config().withStateDir(work))) {
+        DockerTestSupport.removeEverythingOf(docker, HUB, NETWORK);
+        try (DockerSpawner spawner = new DockerSpawner(DockerSpawnerIT.config(NETWORK, HUB).withStateDir(work))) {
             List<Double> single = new ArrayList<>();
             for (int i = 0; i < SINGLE_RUNS; i++) {
                 single.addAll(round(spawner, 1, "single" + i + "-"));
@@ -61,7 +64,7 @@ public final class DockerSpawnBenchmark {
                 docker.removeImageCmd(image).exec();
             }
         } finally {
-            DockerTestSupport.removeEverythingOf(docker, DockerSpawnerIT.HUB, DockerSpawnerIT.NETWORK);
+            DockerTestSupport.removeEverythingOf(docker, HUB, NETWORK);
         }
     }
 
@@ -71,7 +74,7 @@ public final class DockerSpawnBenchmark {
         List<Future<SpawnedServer>> starts = new ArrayList<>();
         List<Double> seconds = new CopyOnWriteArrayList<>();
         for (int i = 0; i < count; i++) {
-            SpawnRequest request = DockerSpawnerIT.request(prefix + i, "", Map.of("profile", "tiny"));
+            SpawnRequest request = DockerSpawnerIT.request(prefix + i, "", Map.of("profile", "small"));
             starts.add(pool.submit(() -> {
                 long began = System.nanoTime();
                 SpawnedServer server = spawner.start(request, e -> { });

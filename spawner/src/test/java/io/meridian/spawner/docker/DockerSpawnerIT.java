@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,12 +87,16 @@ class DockerSpawnerIT {
     }
 
     static DockerSpawnerConfig config() {
+        return config(NETWORK, HUB);
+    }
+
+    static DockerSpawnerConfig config(String network, String hub) {
         List<Profile> profiles = List.of(
                 Profile.of("small", IMAGE, 1.0, 1L << 30),
                 Profile.of("tiny", IMAGE, 0.25, 512L << 20),
                 new Profile("gpu2", "Two GPUs", IMAGE, 1.0, 1L << 30, 2, Set.of(), false));
         return DockerSpawnerConfig.of(profiles)
-                .withNetwork(NETWORK, HUB)
+                .withNetwork(network, hub)
                 .withGpus(GpuInventory.of(List.of("GPU-test-0", "GPU-test-1", "GPU-test-2", "GPU-test-3")), 4)
                 .withStateDir(stateDir);
     }
@@ -238,7 +243,7 @@ class DockerSpawnerIT {
     }
 
     @Test
-    void gpuServerGetsDistinctDevicesAndAClearErrorWithoutTheNvidiaRuntime() throws Exception {
+    void gpuServerGetsDistinctDevicesAClearErrorWithoutTheNvidiaRuntimeAndGpusComeBack() throws Exception {
         // a server started with two GPUs before a hub restart, as its labels record them
         String earlier = DockerTestSupport.runLabelled(docker, IMAGE, NETWORK, "meridian-gpuold",
                 Map.of("meridian.hub", HUB, "meridian.user", "gpuold", "meridian.server", "",
@@ -274,6 +279,16 @@ class DockerSpawnerIT {
         assertFalse(spawner.poll(earlierState).running());
         assertTrue(spawner.gpuSnapshot().stream().allMatch(GpuAssignment::free), "a crashed server's GPUs are free");
         spawner.stop(earlierState, false);
+
+        String another = DockerTestSupport.runLabelled(docker, IMAGE, NETWORK, "meridian-gpuother--x",
+                Map.of("meridian.hub", HUB, "meridian.user", "gpuother", "meridian.server", "x",
+                        "meridian.gpus", "GPU-test-3", "meridian.gpu-sharing", "false"));
+        Map<String, String> anotherState = Map.of(DockerSpawner.CONTAINER_ID, another,
+                DockerSpawner.USER, "gpuother", DockerSpawner.SERVER, "x");
+        spawner.reconcile(List.of(anotherState), false);
+        assertEquals(List.of("GPU-test-3"), holdersOf(new ServerRef("gpuother", "x")));
+        spawner.stop(anotherState, false);
+        assertTrue(spawner.gpuSnapshot().stream().allMatch(GpuAssignment::free), "a stopped server's GPUs are free");
     }
 
     @Test
@@ -359,7 +374,7 @@ class DockerSpawnerIT {
     }
 
     private static Map<String, String> subMap(Map<String, String> map, String... keys) {
-        java.util.Map<String, String> out = new java.util.HashMap<>();
+        Map<String, String> out = new HashMap<>();
         for (String key : keys) {
             out.put(key, map.get(key));
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -16,9 +17,14 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** Docker and Jupyter plumbing the Docker spawner's integration tests and benchmark share. */
@@ -40,14 +46,32 @@ final class DockerTestSupport {
     static void removeEverythingOf(DockerClient docker, String hub, String network) {
         docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(DockerSpawner.LABEL_HUB, hub)).exec()
                 .forEach(c -> docker.removeContainerCmd(c.getId()).withForce(true).exec());
-        var volumes = docker.listVolumesCmd().withFilter("label", java.util.List.of(DockerSpawner.LABEL_HUB + "=" + hub))
+        var volumes = docker.listVolumesCmd().withFilter("label", List.of(DockerSpawner.LABEL_HUB + "=" + hub))
                 .exec().getVolumes();
         if (volumes != null) {
             volumes.forEach(v -> docker.removeVolumeCmd(v.getName()).exec());
         }
-        docker.listNetworksCmd().withNameFilter(network).exec().stream()
-                .filter(n -> n.getName().equals(network))
-                .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+        // Docker 20.10 sometimes keeps a stale endpoint of a removed container, and then refuses to remove the
+        // network; the spawner reuses an existing network, so leaving it behind is harmless
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            try {
+                docker.listNetworksCmd().withNameFilter(network).exec().stream()
+                        .filter(n -> n.getName().equals(network))
+                        .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+                return;
+            } catch (DockerException e) {
+                if (attempt == 10) {
+                    System.err.println("left network " + network + " in place: " + e.getMessage());
+                    return;
+                }
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Runs a notebook container the way an earlier hub would have left it: labelled, on the network. */
@@ -85,10 +109,10 @@ final class DockerTestSupport {
 
     /** A kernel's Jupyter WebSocket (legacy JSON protocol): send shell requests, wait for matching messages. */
     static final class KernelSocket implements AutoCloseable {
-        private final java.util.concurrent.BlockingQueue<JsonNode> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
         private final WebSocket socket;
         private final String session = UUID.randomUUID().toString();
-        private final java.util.List<JsonNode> passedOver = new java.util.ArrayList<>();
+        private final List<JsonNode> passedOver = new ArrayList<>();
 
         KernelSocket(HttpClient http, URI channels, String token) throws Exception {
             socket = http.newWebSocketBuilder()
@@ -135,7 +159,7 @@ final class DockerTestSupport {
         JsonNode await(String msgId, String msgType) throws Exception {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (System.nanoTime() < deadline) {
-                for (java.util.Iterator<JsonNode> it = passedOver.iterator(); it.hasNext(); ) {
+                for (Iterator<JsonNode> it = passedOver.iterator(); it.hasNext(); ) {
                     JsonNode message = it.next();
                     if (msgId.equals(message.at("/parent_header/msg_id").asText())
                             && msgType.equals(message.at("/header/msg_type").asText())) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pulls a real image from a real (local) registry and checks the per-layer byte progress. */
@@ -20,7 +21,7 @@ class ImagePullIT {
     Path work;
 
     @Test
-    void pullReportsBytesDoneAndTotalPerLayer() throws Exception {
+    void pullReportsBytesDoneAndTotalPerLayerAndPrePullSaysWhatFailed() throws Exception {
         assertTrue(Files.isExecutable(LocalRegistry.BINARY),
                 "Debian's docker-registry is missing; scripts/setup.d/20-docker.sh installs it");
         DockerClient docker = DockerTestSupport.client(DockerSpawnerConfig.DEFAULT_DOCKER_HOST);
@@ -42,6 +43,12 @@ class ImagePullIT {
             assertTrue(bytes.stream().anyMatch(e -> (Long) e.details().get("bytesDone") > 0 && (Long) e.details().get("bytesDone") < total),
                     "intermediate progress was reported: " + bytes);
             docker.inspectImageCmd(image).exec();
+            docker.removeImageCmd(image).exec();
+
+            List<DockerSpawner.PullOutcome> outcomes = spawner.prePull(List.of(image, image.replace("pulltest:", "missing:")));
+            assertTrue(outcomes.get(0).ok(), outcomes.get(0).detail());
+            assertFalse(outcomes.get(1).ok());
+            assertTrue(outcomes.get(1).detail().startsWith("Could not pull image "), outcomes.get(1).detail());
             docker.removeImageCmd(image).exec();
         }
     }

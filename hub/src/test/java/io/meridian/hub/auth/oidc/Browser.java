@@ -1,0 +1,124 @@
+package io.meridian.hub.auth.oidc;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What a browser does in a login: keeps cookies per host, follows redirects one by one (so the
+ * tests can look at each hop), and fills in HTML forms found by parsing the page.
+ */
+final class Browser {
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Every response of one navigation, the last one being the page it ended on. */
+    record Navigation(List<HttpResponse<String>> hops) {
+        HttpResponse<String> last() {
+            return hops.getLast();
+        }
+
+        Document page() {
+            return Jsoup.parse(last().body(), last().uri().toString());
+        }
+
+        boolean visited(String urlPrefix) {
+            return hops.stream().anyMatch(h -> h.uri().toString().startsWith(urlPrefix));
+        }
+    }
+
+    HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    /** A GET with only the given Cookie header (a cookie copied out of another browser). */
+    HttpResponse<String> getWithCookie(String url, String cookie) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).GET());
+    }
+
+    /** GET, then follow redirects (at most 10). */
+    Navigation open(String url) {
+        return follow(get(url));
+    }
+
+    /** Submits the form matching {@code selector} on the page with these fields set, following redirects. */
+    Navigation submit(Document page, String selector, Map<String, String> fields) {
+        Element form = page.selectFirst(selector);
+        if (form == null) {
+            throw new AssertionError("no form " + selector + " on " + page.location() + ":\n" + page.text());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Element input : form.select("input[name]")) {
+            values.put(input.attr("name"), input.attr("value"));
+        }
+        values.putAll(fields);
+        String body = values.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+        String action = form.absUrl("action");
+        return follow(send(HttpRequest.newBuilder(URI.create(action))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body))));
+    }
+
+    /** Logs in at the hub through Keycloak's own login form. */
+    Navigation logIn(String hubUrl, String user, String password) {
+        Navigation toKeycloak = open(hubUrl + "/hub/oauth_login?next=/hub/home");
+        if (toKeycloak.last().statusCode() != 200 || toKeycloak.page().selectFirst("form#kc-form-login") == null) {
+            // Keycloak remembered the user (SSO session): the login ended already.
+            return toKeycloak;
+        }
+        return submit(toKeycloak.page(), "form#kc-form-login", Map.of("username", user, "password", password));
+    }
+
+    /** The value of a cookie the browser would send to {@code url}. */
+    Optional<String> cookie(String url, String name) {
+        return cookies.getCookieStore().get(URI.create(url)).stream()
+                .filter(c -> c.getName().equals(name)).map(HttpCookie::getValue).findFirst();
+    }
+
+    private Navigation follow(HttpResponse<String> first) {
+        List<HttpResponse<String>> hops = new ArrayList<>(List.of(first));
+        HttpResponse<String> current = first;
+        for (int i = 0; i < 10 && current.statusCode() / 100 == 3; i++) {
+            String location = current.headers().firstValue("Location").orElseThrow();
+            current = get(current.uri().resolve(location).toString());
+            hops.add(current);
+        }
+        return new Navigation(hops);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
