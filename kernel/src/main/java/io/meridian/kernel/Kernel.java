@@ -314,7 +314,6 @@ public final class Kernel implements NotebookRuntime {
         allowStdin = request.get("allow_stdin").asBoolean(false);
         stdout.startCell();
         stderr.startCell();
-        reportStartupProblems();
         CellResult result = run(code, count);
         ObjectNode reply;
         if (result.ok()) {
@@ -356,7 +355,9 @@ public final class Kernel implements NotebookRuntime {
 
     private CellResult run(String code, int count) {
         try {
-            return engine.join().execute(code, count);
+            JShellEngine started = engine.join();
+            reportStartupProblems();
+            return started.execute(code, count);
         } catch (CompletionException e) {
             String message = "the Java engine did not start: " + e.getCause();
             return new CellResult(null, new CellFailure("KernelStartupError", message, List.of(message)), List.of());
@@ -368,7 +369,7 @@ public final class Kernel implements NotebookRuntime {
 
     private void reportStartupProblems() {
         List<String> problems = startupProblems;
-        if (!problems.isEmpty() && engine.isDone()) {
+        if (!problems.isEmpty()) {
             startupProblems = List.of();
             StringBuilder text = new StringBuilder();
             problems.forEach(p -> text.append("Meridian kernel: ").append(p).append('\n'));

@@ -18,6 +18,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("install")) {
             System.exit(KernelInstaller.run(Arrays.copyOfRange(args, 1, args.length)));
         }
+        if (args.length == 1 && args[0].equals("train-class-data")) {
+            System.exit(KernelInstaller.trainClassData());
+        }
         if (args.length != 1 || args[0].startsWith("-")) {
             System.err.println("usage: java -jar meridian-kernel.jar CONNECTION_FILE\n"
                     + "       java -jar meridian-kernel.jar install [--user | --prefix DIR] [--name NAME]"

@@ -25,6 +25,7 @@ final class PytestRunner {
     }
 
     static Path installKernelspec(Path prefix) throws IOException, InterruptedException {
+        Files.createDirectories(prefix);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Outcome install = exec(List.of(java.toString(), "-jar", JAR.toString(), "install", "--prefix", prefix.toString()),
                 Map.of(), prefix, 60);

@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
+import io.meridian.hub.users.User;
 import io.meridian.hub.users.UserStore;
 import io.meridian.hub.web.ApiException;
 
@@ -23,11 +24,18 @@ public final class Authenticator {
     private final TokenStore tokens;
     private final SessionStore sessions;
     private final UserStore users;
+    private final List<BearerVerifier> verifiers;
 
     public Authenticator(TokenStore tokens, SessionStore sessions, UserStore users) {
+        this(tokens, sessions, users, List.of());
+    }
+
+    /** @param verifiers other credentials accepted besides hub tokens (identity provider JWTs) */
+    public Authenticator(TokenStore tokens, SessionStore sessions, UserStore users, List<BearerVerifier> verifiers) {
         this.tokens = tokens;
         this.sessions = sessions;
         this.users = users;
+        this.verifiers = List.copyOf(verifiers);
     }
 
     /** The caller of an API request; 401 without valid credentials, 403 for a cookie request without XSRF token. */
@@ -48,7 +56,17 @@ public final class Authenticator {
         return fromSession(session);
     }
 
+    /**
+     * The caller of a presented credential: a hub token, or a credential one of the verifiers
+     * recognizes (which may refuse it with its own 401/403). Empty for an unknown or expired token.
+     */
     public Optional<Caller> fromToken(String secret) {
+        for (BearerVerifier verifier : verifiers) {
+            if (verifier.recognizes(secret)) {
+                User user = verifier.user(secret);
+                return Optional.of(new Caller(user, Scopes.ofUser(user.name(), user.admin()), null, this::groupsOf));
+            }
+        }
         return tokens.authenticate(secret).map(owned -> {
             Token t = owned.token();
             Set<String> scopes = Scopes.forToken(t.scopes(), t.user(), owned.ownerAdmin());

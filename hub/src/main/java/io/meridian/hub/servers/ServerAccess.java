@@ -54,7 +54,12 @@ public final class ServerAccess implements ProxyGate, CullTargets {
         Optional<String> token = Authenticator.bearer(headers);
         Caller caller;
         if (token.isPresent()) {
-            Optional<Caller> byToken = auth.fromToken(token.get());
+            Optional<Caller> byToken;
+            try {
+                byToken = auth.fromToken(token.get());
+            } catch (ApiException e) {
+                return new Decision.Unauthorized(e.getMessage());
+            }
             if (byToken.isEmpty()) {
                 return new Decision.Unauthorized("invalid or expired API token");
             }

@@ -98,7 +98,11 @@ public final class KernelInstaller {
         ObjectNode spec = Message.object();
         ArrayNode argv = spec.putArray("argv");
         argv.add(java.toString());
-        defaultJvmOptions(dir).forEach(argv::add);
+        defaultJvmOptions().forEach(argv::add);
+        Path archive = trainClassDataArchive(dir, java, jar);
+        if (archive != null) {
+            argv.add("-XX:SharedArchiveFile=" + archive);
+        }
         options.jvmOptions().forEach(argv::add);
         argv.add("-jar").add(jar.toString()).add("{connection_file}");
         spec.put("display_name", options.displayName());
@@ -113,17 +117,49 @@ public final class KernelInstaller {
     }
 
     /**
-     * A small serial-collected heap and C1-first compilation start fast and stay light for interactive
-     * use; on Java 19+ a class-data archive kept next to kernel.json makes every later start faster.
+     * A serial-collected heap and C1 compilation start fast and stay light for interactive use; a stale
+     * or unreadable class-data archive is ignored silently (-Xshare:auto) rather than failing the start.
      */
-    static List<String> defaultJvmOptions(Path kernelDir) {
-        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xlog:cds*=off",
-                "-Xshare:auto", "-XX:MaxRAMPercentage=50"));
-        if (Runtime.version().feature() >= 19) {
-            options.add("-XX:+AutoCreateSharedArchive");
-            options.add("-XX:SharedArchiveFile=" + kernelDir.resolve("meridian-kernel.jsa"));
+    static List<String> defaultJvmOptions() {
+        return List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xlog:cds*=off",
+                "-XX:MaxRAMPercentage=50");
+    }
+
+    /**
+     * Runs {@link ClassDataTraining} in a child JVM that writes a class-data archive next to kernel.json.
+     * Returns the archive, or null (the kernel then starts without one) when the JVM cannot make it.
+     */
+    private static Path trainClassDataArchive(Path dir, Path java, Path jar) {
+        Path archive = dir.resolve("meridian-kernel.jsa");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + archive));
+        command.addAll(defaultJvmOptions());
+        command.addAll(List.of("-jar", jar.toString(), "train-class-data"));
+        try {
+            Files.deleteIfExists(archive);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return null;
+            }
+            return process.exitValue() == 0 && Files.size(archive) > 0 ? archive : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
-        return options;
+    }
+
+    /** Entry for the child JVM started by {@link #trainClassDataArchive}. */
+    public static int trainClassData() {
+        try {
+            ClassDataTraining.run();
+            return 0;
+        } catch (Exception | LinkageError e) {
+            System.err.println("class-data training failed: " + e);
+            return 1;
+        }
     }
 
     private static boolean isRoot() {

@@ -36,7 +36,7 @@ class JShellEngineTest {
 
     @Test
     void lastExpressionOfAMultiSnippetCellIsTheResult() {
-        CellResult result = engine.execute("int a = 20;\nint b = 22\na + b", 1);
+        CellResult result = engine.execute("int a = 20;\nint b = 22;\na + b", 1);
 
         assertTrue(result.ok());
         assertEquals("42", result.value().data().get("text/plain"));

@@ -6,8 +6,6 @@ import org.jsoup.nodes.Element;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +24,13 @@ import java.util.stream.Collectors;
 
 /**
  * What a browser does in a login: keeps cookies per host, follows redirects one by one (so the
- * tests can look at each hop), and fills in HTML forms found by parsing the page.
+ * tests can look at each hop), and fills in HTML forms found by parsing the page. Cookies are kept
+ * by host and name, as a browser treats http://localhost (Keycloak marks its cookies Secure, which
+ * browsers honour on localhost and java.net.CookieManager does not).
  */
 final class Browser {
-    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(cookies)
+    private final Map<String, Map<String, String>> cookies = new HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Every response of one navigation, the last one being the page it ended on. */
@@ -40,6 +41,12 @@ final class Browser {
 
         Document page() {
             return Jsoup.parse(last().body(), last().uri().toString());
+        }
+
+        /** The hops and the final page's text, for assertion messages. */
+        String describe() {
+            return hops.stream().map(h -> h.statusCode() + " " + h.uri()).collect(Collectors.joining("\n"))
+                    + "\n" + page().text();
         }
 
         boolean visited(String urlPrefix) {
@@ -92,8 +99,7 @@ final class Browser {
 
     /** The value of a cookie the browser would send to {@code url}. */
     Optional<String> cookie(String url, String name) {
-        return cookies.getCookieStore().get(URI.create(url)).stream()
-                .filter(c -> c.getName().equals(name)).map(HttpCookie::getValue).findFirst();
+        return Optional.ofNullable(cookies.getOrDefault(hostOf(URI.create(url)), Map.of()).get(name));
     }
 
     private Navigation follow(HttpResponse<String> first) {
@@ -108,14 +114,36 @@ final class Browser {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+        String host = hostOf(built.uri());
+        Map<String, String> jar = cookies.computeIfAbsent(host, h -> new LinkedHashMap<>());
+        if (!jar.isEmpty() && built.headers().firstValue("Cookie").isEmpty()) {
+            built = HttpRequest.newBuilder(built, (n, v) -> true)
+                    .header("Cookie", jar.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining("; "))).build();
+        }
         try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            for (String header : response.headers().allValues("Set-Cookie")) {
+                for (HttpCookie c : HttpCookie.parse(header)) {
+                    if (c.getMaxAge() == 0 || c.getValue().isEmpty()) {
+                        jar.remove(c.getName());
+                    } else {
+                        jar.put(c.getName(), c.getValue());
+                    }
+                }
+            }
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String hostOf(URI uri) {
+        return uri.getHost() + ":" + uri.getPort();
     }
 
     private static String enc(String value) {

@@ -51,7 +51,7 @@ class KeycloakLoginTest {
         assertTrue(auth.get("state").length() >= 32 && auth.get("nonce").length() >= 32);
 
         Browser.Navigation login = browser.logIn(hub.url(), "alice", "alice-keycloak-pass");
-        assertTrue(login.visited(hub.url() + "/hub/oauth_callback?"), "came back to the hub's callback");
+        assertTrue(login.visited(hub.url() + "/hub/oauth_callback?"), login.describe());
         assertEquals(hub.url() + "/hub/home", login.last().uri().toString());
         assertEquals(200, login.last().statusCode());
         assertTrue(browser.cookie(hub.url() + "/", "meridian-session").isPresent());
