@@ -4,6 +4,7 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webclient.http1.Http1ClientResponse;
@@ -64,6 +65,8 @@ public final class ProxyService implements HttpService, AutoCloseable {
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(Duration.ofMinutes(10))
                 .socketOptions(socket -> socket.tcpNoDelay(true))
+                // bodies pass as they are: a gzip response stays gzip, with its own Content-Length
+                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
                 .build();
         // the JDK's client for the WebSocket side, which Helidon's HTTP/1.1 client does not speak
         this.webSockets = HttpClient.newBuilder()
@@ -92,7 +95,6 @@ public final class ProxyService implements HttpService, AutoCloseable {
             replies.json(response, Status.NOT_FOUND_404, "No user in the path " + rawPath, Map.of());
             return;
         }
-        boolean browser = ProxyReplies.isBrowser(request, path);
         switch (gate.decide(request, path.user(), path.server())) {
             case ProxyGate.Decision.Allow allow -> {
                 if (path.missingTrailingSlash()) {
@@ -102,10 +104,12 @@ public final class ProxyService implements HttpService, AutoCloseable {
                     proxy(request, response, path, allow);
                 }
             }
-            case ProxyGate.Decision.NotRunning notRunning -> replies.notRunning(response, browser, path);
+            case ProxyGate.Decision.NotRunning notRunning ->
+                    replies.notRunning(response, ProxyReplies.isBrowser(request, path), path);
             case ProxyGate.Decision.LoginRequired loginRequired -> replies.loginRequired(request, response);
             case ProxyGate.Decision.Unauthorized unauthorized -> replies.unauthorized(response, unauthorized.message());
-            case ProxyGate.Decision.Forbidden forbidden -> replies.forbidden(response, browser, forbidden.message());
+            case ProxyGate.Decision.Forbidden forbidden ->
+                    replies.forbidden(response, ProxyReplies.isBrowser(request, path), forbidden.message());
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -216,6 +217,16 @@ class ProxyServiceTest {
 
         assertEquals(List.of("_xsrf=abc; Path=/user/ed/"), cookies.headers().allValues("set-cookie"));
         assertEquals("/user/ed/target", redirect.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void compressedBodiesPassUntouched() throws Exception {
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl("/user/ed/gzip")))
+                .header("Cookie", "meridian-session=ed").header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertEquals("gzip", response.headers().firstValue("Content-Encoding").orElseThrow());
+        assertArrayEquals(RecordingUpstream.GZIPPED_HELLO, response.body());
     }
 
     @Test

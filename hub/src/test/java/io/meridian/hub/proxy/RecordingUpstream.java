@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class RecordingUpstream implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final byte[] GZIPPED_HELLO = gzip("hello, compressed world");
 
     final AtomicReference<Map<String, String>> lastHeaders = new AtomicReference<>();
     final CountDownLatch firstRequestChunkSeen = new CountDownLatch(1);
@@ -34,6 +35,9 @@ final class RecordingUpstream implements AutoCloseable {
                     lastHeaders.set(headers);
                     res.header(HeaderNames.CONTENT_TYPE, "application/json").send(JSON.writeValueAsString(headers));
                 })
+                .get("/user/ed/gzip", (req, res) -> res
+                        .header(HeaderNames.CONTENT_ENCODING, "gzip")
+                        .send(GZIPPED_HELLO))
                 .get("/user/ed/cookies", (req, res) -> res
                         .header(HeaderNames.SET_COOKIE, "meridian-session=stolen; Path=/")
                         .header(HeaderNames.SET_COOKIE, "_xsrf=abc; Path=/user/ed/")
@@ -75,6 +79,16 @@ final class RecordingUpstream implements AutoCloseable {
                     }
                 }))
                 .build().start();
+    }
+
+    private static byte[] gzip(String text) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
     URI uri() {

@@ -1,6 +1,8 @@
 package io.meridian.spawner.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Statistics;
 import io.meridian.spawner.ProgressEvent;
 import io.meridian.spawner.SpawnRequest;
 import io.meridian.spawner.SpawnedServer;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,12 +41,12 @@ public final class DockerSpawnBenchmark {
         try (DockerSpawner spawner = new DockerSpawner(DockerSpawnerIT.config(NETWORK, HUB).withStateDir(work))) {
             List<Double> single = new ArrayList<>();
             for (int i = 0; i < SINGLE_RUNS; i++) {
-                single.addAll(round(spawner, 1, "single" + i + "-"));
+                single.addAll(round(spawner, docker, 1, "single" + i + "-"));
             }
             List<Double> concurrent = new ArrayList<>();
             List<Double> allReady = new ArrayList<>();
             for (int i = 0; i < CONCURRENT_ROUNDS; i++) {
-                List<Double> times = round(spawner, CONCURRENT, "crowd" + i + "-");
+                List<Double> times = round(spawner, docker, CONCURRENT, "crowd" + i + "-");
                 concurrent.addAll(times);
                 allReady.add(Collections.max(times));
             }
@@ -52,6 +55,8 @@ public final class DockerSpawnBenchmark {
             System.out.printf("docker spawn-to-ready, %d at once: p50 %.2f s per server, all ready after p50 %.2f s,"
                     + " max %.2f s (%d rounds)%n", CONCURRENT, p50(concurrent), p50(allReady),
                     Collections.max(allReady), CONCURRENT_ROUNDS);
+            System.out.printf("CPU used by a server's container by then: p50 %.2f s (%d servers)%n",
+                    p50(CPU_SECONDS), CPU_SECONDS.size());
 
             try (LocalRegistry registry = LocalRegistry.start(work)) {
                 String image = registry.pushFreshImage(docker, "meridian/base:trixie", "meridian/bench", PULL_MEGABYTES);
@@ -68,8 +73,15 @@ public final class DockerSpawnBenchmark {
         }
     }
 
+    /**
+     * CPU seconds each container had used shortly after its server answered (read before stopping it): what a
+     * spawn costs, whatever else loads the machine.
+     */
+    private static final List<Double> CPU_SECONDS = new CopyOnWriteArrayList<>();
+
     /** Starts {@code count} servers at once; returns each one's spawn-to-ready seconds, then stops them. */
-    private static List<Double> round(DockerSpawner spawner, int count, String prefix) throws Exception {
+    private static List<Double> round(DockerSpawner spawner, DockerClient docker, int count, String prefix)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(count);
         List<Future<SpawnedServer>> starts = new ArrayList<>();
         List<Double> seconds = new CopyOnWriteArrayList<>();
@@ -87,6 +99,7 @@ public final class DockerSpawnBenchmark {
             for (Future<SpawnedServer> start : starts) {
                 SpawnedServer server = start.get(180, TimeUnit.SECONDS);
                 stops.add(pool.submit(() -> {
+                    CPU_SECONDS.add(cpuSeconds(docker, server.state().get(DockerSpawner.CONTAINER_ID)));
                     spawner.stop(server.state(), true);
                     return null;
                 }));
@@ -98,6 +111,17 @@ public final class DockerSpawnBenchmark {
             pool.shutdownNow();
         }
         return new ArrayList<>(seconds);
+    }
+
+    private static double cpuSeconds(DockerClient docker, String containerId) throws InterruptedException {
+        CompletableFuture<Statistics> stats = new CompletableFuture<>();
+        docker.statsCmd(containerId).withNoStream(true).exec(new ResultCallback.Adapter<Statistics>() {
+            @Override
+            public void onNext(Statistics statistics) {
+                stats.complete(statistics);
+            }
+        }).awaitCompletion(30, TimeUnit.SECONDS);
+        return stats.getNow(null).getCpuStats().getCpuUsage().getTotalUsage() / 1e9;
     }
 
     private static double p50(List<Double> values) {

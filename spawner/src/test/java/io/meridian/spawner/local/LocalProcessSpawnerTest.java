@@ -119,6 +119,22 @@ class LocalProcessSpawnerTest {
     }
 
     @Test
+    void kernelspecsOnTheConfiguredJupyterPathAreOffered() throws Exception {
+        Path kernels = root.resolve("hubdata/kernels/meridian-test");
+        Files.createDirectories(kernels);
+        Files.writeString(kernels.resolve("kernel.json"), "{\"argv\": [\"/bin/true\", \"{connection_file}\"], "
+                + "\"display_name\": \"Meridian test kernel\", \"language\": \"java\"}");
+        spawner = new LocalProcessSpawner(config().withJupyterPath(List.of(root.resolve("hubdata"))));
+
+        SpawnedServer server = start("kim", "", "t14", e -> { });
+        HttpResponse<String> specs = get(server, "/user/kim/api/kernelspecs", "t14");
+
+        assertEquals(200, specs.statusCode());
+        assertTrue(specs.body().contains("\"meridian-test\""), specs.body());
+        assertTrue(specs.body().contains("\"python3\""), specs.body());
+    }
+
+    @Test
     void pollNoticesAServerKilledFromOutside() throws Exception {
         SpawnedServer server = start("dave", "", "t7", e -> { });
         assertTrue(spawner.poll(server.state()).running());

@@ -25,8 +25,8 @@ import java.util.stream.Collectors;
 /**
  * What a browser does in a login: keeps cookies per host, follows redirects one by one (so the
  * tests can look at each hop), and fills in HTML forms found by parsing the page. Cookies are kept
- * by host and name, as a browser treats http://localhost (Keycloak marks its cookies Secure, which
- * browsers honour on localhost and java.net.CookieManager does not).
+ * by host and name: java.net.CookieManager drops Keycloak's login cookies on http://localhost,
+ * which browsers keep.
  */
 final class Browser {
     private final Map<String, Map<String, String>> cookies = new HashMap<>();
@@ -61,6 +61,11 @@ final class Browser {
     /** A GET with only the given Cookie header (a cookie copied out of another browser). */
     HttpResponse<String> getWithCookie(String url, String cookie) {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).GET());
+    }
+
+    HttpResponse<String> postForm(String url, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** GET, then follow redirects (at most 10). */
