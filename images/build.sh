@@ -52,4 +52,6 @@ if ! docker build --label "meridian.inputs=$inputs" --label "meridian.kernel=$ke
   exit 1
 fi
 rm -f "$log"
+# the image this build replaced is now untagged: drop such leftovers of earlier builds (only ours, by label)
+docker image prune -f --filter "label=meridian.inputs" >/dev/null
 echo "build.sh: $image built"

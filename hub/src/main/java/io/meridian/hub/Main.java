@@ -15,7 +15,13 @@ import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.culler.IdleCuller;
 import io.meridian.hub.db.Database;
+import io.meridian.hub.deployments.DeploymentProxy;
+import io.meridian.hub.deployments.DeploymentSettings;
+import io.meridian.hub.deployments.Deployments;
+import io.meridian.hub.deployments.DeploymentsApi;
 import io.meridian.hub.groups.GroupStore;
+import io.meridian.hub.inference.Inference;
+import io.meridian.hub.inference.InferenceApi;
 import io.meridian.hub.groups.GroupsApi;
 import io.meridian.hub.ops.Metrics;
 import io.meridian.hub.ops.OpsApi;
@@ -31,11 +37,14 @@ import io.meridian.hub.servers.ServersApi;
 import io.meridian.hub.storage.NextcloudLogins;
 import io.meridian.hub.storage.StorageService;
 import io.meridian.hub.storage.UserStorage;
+import io.meridian.hub.trainings.Trainings;
+import io.meridian.hub.trainings.TrainingsApi;
 import io.meridian.hub.users.UserStore;
 import io.meridian.hub.users.UsersApi;
 import io.meridian.hub.web.ErrorHandling;
 import io.meridian.hub.web.PayloadLimit;
 import io.meridian.spawner.Spawner;
+import io.meridian.spawner.gpu.GpuAllocator;
 import io.meridian.spawner.local.LocalProcessSpawner;
 import io.meridian.spawner.local.LocalSpawnerConfig;
 
@@ -108,6 +117,16 @@ public final class Main {
         Catalog catalog = CatalogSettings.fromEnv(System.getenv(), config.dataDir()).open();
         UserStorage storage = new UserStorage(config.dataDir().resolve("storage"),
                 config.dataDir().resolve("storage-connections"), secrets);
+        DeploymentSettings deploySettings = DeploymentSettings.fromEnv(System.getenv(), config.dataDir());
+        // its own allocator until the Docker spawner exposes the servers' one (notes/spi-requests.md)
+        Deployments deployments = new Deployments(deploySettings, db, catalog,
+                new GpuAllocator(deploySettings.gpus(), deploySettings.quota().gpu()));
+        resources.addFirst(deployments);
+        deployments.recoverAndWatch();
+        Trainings trainings = new Trainings(db, deployments);
+        resources.addFirst(trainings);
+        trainings.startPolling(deploySettings.pollInterval());
+        Inference inference = new Inference(db, deployments, catalog, deploySettings.oscar());
         Pages pages = new Pages(auth, sessions, users, tokens,
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
                 config.cookieSecure());
@@ -138,7 +157,11 @@ public final class Main {
                             new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
                             new StorageService(auth::api, storage,
                                     new NextcloudLogins(storage, Duration.ofSeconds(2), Duration.ofMinutes(20))),
-                            new PlatformApiDocument());
+                            new PlatformApiDocument(),
+                            new DeploymentsApi(auth::api, deployments),
+                            new TrainingsApi(auth::api, trainings),
+                            new InferenceApi(auth::api, inference));
+                    routing.register("/deployments", new DeploymentProxy(auth::api, deployments));
                     routing.register("/user", proxy);
                     routing.get("/", (req, res) -> res.status(302).header("Location", "/hub/home").send());
                     routing.any(ErrorHandling::notFound);

@@ -18,6 +18,8 @@ public final class WireCodec {
 
     static final byte[] DELIMITER = "<IDS|MSG>".getBytes(StandardCharsets.US_ASCII);
     private final SecretKeySpec key;
+    /** One initialised Mac per thread: looking the algorithm up for every message costs more than signing. */
+    private final ThreadLocal<Mac> macs;
 
     /** Thrown for frames that are not a Jupyter message; the text says what was wrong. */
     public static final class BadMessageException extends Exception {
@@ -36,6 +38,17 @@ public final class WireCodec {
     public WireCodec(String key) {
         this.key = key == null || key.isEmpty() ? null
                 : new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(this::newMac);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     public List<byte[]> encode(Message message) {
@@ -106,15 +119,10 @@ public final class WireCodec {
         if (key == null) {
             return "";
         }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            for (byte[] part : parts) {
-                mac.update(part);
-            }
-            return HexFormat.of().formatHex(mac.doFinal());
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        Mac mac = macs.get();
+        for (byte[] part : parts) {
+            mac.update(part);
         }
+        return HexFormat.of().formatHex(mac.doFinal());
     }
 }

@@ -50,11 +50,20 @@ class KeycloakOptionsTest {
     }
 
     @Test
-    void withLocalLoginOnThePasswordFormStays() {
+    void withLocalLoginOnThePasswordFormStaysNextToTheKeycloakLink() {
         try (KeycloakHub hub = KeycloakHub.start(Map.of())) {
-            Browser.Navigation page = new Browser().open(hub.url() + "/hub/login");
+            Browser browser = new Browser();
+            Browser.Navigation page = browser.open(hub.url() + "/hub/login?next=/hub/token");
             assertEquals(200, page.last().statusCode());
             assertFalse(page.page().select("input[type=password]").isEmpty());
+            assertEquals("/hub/oauth_login?next=%2Fhub%2Ftoken",
+                    page.page().selectFirst("a:contains(Log in with Keycloak)").attr("href"));
+            // The local admin still logs in with a password, and logs out of the hub only.
+            Browser.Navigation local = browser.submit(page.page(), "form[action=/hub/login]",
+                    Map.of("username", "admin", "password", io.meridian.hub.TestHub.ADMIN_PASSWORD));
+            assertEquals(hub.url() + "/hub/token", local.last().uri().toString(), local.describe());
+            HttpResponse<String> logout = browser.get(hub.url() + "/hub/logout");
+            assertEquals("/hub/login", logout.headers().firstValue("Location").orElseThrow());
         }
     }
 

@@ -149,7 +149,11 @@ public final class KeycloakServer implements BeforeAllCallback {
 
     /** Tokens for a user through the password grant (enabled for the test client only). */
     public JsonNode passwordGrant(String clientId, String clientSecret, String user, String password) {
-        return form(issuer() + "/protocol/openid-connect/token", null, Map.of("grant_type", "password",
+        return passwordGrantIn(REALM, clientId, clientSecret, user, password);
+    }
+
+    public JsonNode passwordGrantIn(String realm, String clientId, String clientSecret, String user, String password) {
+        return form(base() + "/realms/" + realm + "/protocol/openid-connect/token", null, Map.of("grant_type", "password",
                 "client_id", clientId, "client_secret", clientSecret, "username", user, "password", password,
                 "scope", "openid"));
     }
@@ -181,12 +185,23 @@ public final class KeycloakServer implements BeforeAllCallback {
         admin("POST", "/clients", clientJson);
     }
 
-    /** Rotates the realm's signing key: a new RSA key with a higher priority than the current one. */
-    public void rotateSigningKey(String name, int priority) {
-        String realmId = admin("GET", "", null).get("id").asText();
-        admin("POST", "/components", Json.write(Map.of("name", name, "providerId", "rsa-generated",
-                "providerType", "org.keycloak.keys.KeyProvider", "parentId", realmId,
-                "config", Map.of("priority", List.of(Integer.toString(priority)), "algorithm", List.of("RS256")))));
+    /** Creates another realm from its JSON representation. */
+    public void createRealm(String realmJson) {
+        send(adminRequest("POST", "/admin/realms", realmJson), "POST /admin/realms");
+    }
+
+    /**
+     * Gives a realm a signing key (PKCS#8 PEM) with a priority above its own keys, so Keycloak signs
+     * with it from now on: a key rotation.
+     */
+    public void importSigningKey(String realm, String privateKeyPem, int priority) {
+        String path = "/admin/realms/" + realm;
+        String realmId = send(adminRequest("GET", path, null), "GET " + path).get("id").asText();
+        send(adminRequest("POST", path + "/components", Json.write(Map.of("name", "imported-" + priority,
+                "providerId", "rsa", "providerType", "org.keycloak.keys.KeyProvider", "parentId", realmId,
+                "config", Map.of("priority", List.of(Integer.toString(priority)), "algorithm", List.of("RS256"),
+                        "privateKey", List.of(privateKeyPem), "active", List.of("true"), "enabled", List.of("true"))))),
+                "POST " + path + "/components");
     }
 
     private String userId(String user) {
@@ -204,15 +219,19 @@ public final class KeycloakServer implements BeforeAllCallback {
     }
 
     private JsonNode admin(String method, String path, String body) {
+        return send(adminRequest(method, "/admin/realms/" + REALM + path, body), method + " " + path);
+    }
+
+    private HttpRequest adminRequest(String method, String path, String body) {
         String token = form(base() + "/realms/master/protocol/openid-connect/token", null, Map.of("grant_type", "password",
                 "client_id", "admin-cli", "username", ADMIN, "password", ADMIN_PASSWORD)).get("access_token").asText();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + "/admin/realms/" + REALM + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        return send(request.build(), method + " " + path);
+        return request.build();
     }
 
     private JsonNode form(String url, String bearer, Map<String, String> fields) {

@@ -1,0 +1,311 @@
+package io.meridian.hub.deployments;
+
+import io.meridian.deepaas.client.DeepaasClient;
+import io.meridian.hub.catalog.Catalog;
+import io.meridian.hub.catalog.DeployConfig;
+import io.meridian.hub.catalog.Resources;
+import io.meridian.hub.db.Database;
+import io.meridian.hub.web.ApiException;
+import io.meridian.spawner.SpawnException;
+import io.meridian.spawner.gpu.GpuAllocator;
+import io.meridian.spawner.gpu.ServerRef;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Users' deployments: module containers answering the DEEPaaS API, limited by a per-user quota, kept in
+ * the database and watched so that a container that dies is reported (and its GPUs freed) within a poll.
+ */
+public final class Deployments implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Deployments.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final DeploymentSettings settings;
+    private final DeploymentStore store;
+    private final DeploymentEngine engine;
+    private final Catalog catalog;
+    private final GpuAllocator gpus;
+    private final Map<String, DeepaasClient> clients = new ConcurrentHashMap<>();
+    /** Deployments being deleted right now: the watcher must not report their container's end as a crash. */
+    private final Set<String> deleting = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "deployment-watcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param gpus the allocator the hub's servers use too, so that a GPU goes to one container at a time
+     */
+    public Deployments(DeploymentSettings settings, Database db, Catalog catalog, GpuAllocator gpus) {
+        this.settings = settings;
+        this.store = new DeploymentStore(db);
+        this.engine = new DeploymentEngine(settings);
+        this.catalog = catalog;
+        this.gpus = gpus;
+    }
+
+    /** What a user asks for: a catalog module or an image, and optionally resources (else the module's). */
+    public record Request(String module, String image, Integer port, Resources resources, String purpose) {
+    }
+
+    public DeploymentSettings settings() {
+        return settings;
+    }
+
+    /** Re-adopts this hub's containers after a restart, then watches them. */
+    public void recoverAndWatch() {
+        try {
+            recover();
+        } catch (ApiException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot recover deployments now (" + e.getMessage()
+                    + "); they are checked again at every poll");
+        }
+        long every = settings.pollInterval().toMillis();
+        watcher.scheduleWithFixedDelay(this::watchQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts a deployment and waits until its DEEPaaS API answers. Every failure leaves nothing behind. */
+    public Deployment create(String owner, Request request) {
+        Target target = target(request);
+        engine.checkImage(target.image());
+        String id = HexFormat.of().formatHex(bytes(6));
+        ServerRef gpuHolder = new ServerRef(owner, "deployment-" + id);
+        Deployment deployment;
+        synchronized (this) {
+            checkQuota(owner, target.resources());
+            List<String> gpuIds;
+            try {
+                gpuIds = gpus.allocate(gpuHolder, target.resources().gpu(), false);
+            } catch (SpawnException e) {
+                throw ApiException.conflict(e.getMessage());
+            }
+            deployment = new Deployment(id, owner, target.purpose(), target.module(), target.image(), target.port(),
+                    target.resources(), gpuIds, Deployment.STARTING, "starting the container", Instant.now(), null, null);
+            store.insert(deployment);
+        }
+        String containerId = null;
+        try {
+            containerId = engine.start(id, owner, deployment.image(), deployment.resources(), deployment.gpus());
+            store.update(id, Deployment.STARTING, "waiting for the DEEPaaS API to answer", containerId, null);
+            String upstream = engine.awaitAnswer(containerId, deployment.port(), settings.startTimeout());
+            store.update(id, Deployment.RUNNING, null, containerId, upstream);
+            LOG.log(System.Logger.Level.INFO, "Deployment " + id + " of " + owner + " (" + deployment.image()
+                    + ") answers at " + upstream);
+            return store.find(id).orElseThrow();
+        } catch (RuntimeException e) {
+            if (containerId != null) {
+                try {
+                    engine.remove(containerId);
+                } catch (ApiException removal) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot remove failed deployment " + id + ": " + removal.getMessage());
+                }
+            }
+            gpus.release(gpuHolder);
+            store.delete(id);
+            throw e;
+        }
+    }
+
+    public List<Deployment> list(String owner) {
+        return store.byOwner(owner);
+    }
+
+    /** The caller's deployment; someone else's is 404, as if it did not exist. */
+    public Deployment get(String owner, String id) {
+        return store.find(id).filter(d -> d.owner().equals(owner))
+                .orElseThrow(() -> ApiException.notFound("no deployment '" + shown(id) + "'"));
+    }
+
+    public Optional<Deployment> find(String id) {
+        return store.find(id);
+    }
+
+    public String logs(String owner, String id, int tail) {
+        Deployment d = get(owner, id);
+        if (d.containerId() == null) {
+            return "";
+        }
+        return engine.logs(d.containerId(), Math.max(1, Math.min(tail, 10_000)));
+    }
+
+    /** Stops and removes the container and frees its GPUs; the deployment is forgotten. */
+    public void delete(String owner, String id) {
+        Deployment d = get(owner, id);
+        deleting.add(id);
+        try {
+            if (d.containerId() != null) {
+                engine.remove(d.containerId());
+            }
+            gpus.release(new ServerRef(d.owner(), "deployment-" + d.id()));
+            clients.remove(id);
+            store.delete(id);
+        } finally {
+            deleting.remove(id);
+        }
+    }
+
+    /** A DEEPaaS client of a running deployment, straight to its container. */
+    public DeepaasClient client(Deployment d) {
+        if (!d.running() || d.upstream() == null) {
+            throw ApiException.conflict("deployment " + d.id() + " is " + d.state()
+                    + (d.message() == null ? "" : " (" + d.message() + ")"));
+        }
+        return clients.computeIfAbsent(d.id(), k -> DeepaasClient.connect(URI.create(d.upstream()))
+                .withTimeout(Duration.ofMinutes(5)));
+    }
+
+    /**
+     * Checks one deployment's container now: a running deployment whose container stopped or vanished
+     * becomes exited (with Docker's account of why) and frees its GPUs.
+     */
+    public Deployment refresh(Deployment d) {
+        if (!d.running() || d.containerId() == null || deleting.contains(d.id())) {
+            return d;
+        }
+        Optional<DeploymentEngine.ContainerState> state = engine.inspect(d.containerId());
+        if (state.isPresent() && state.get().running()) {
+            return d;
+        }
+        String why = state.map(s -> "the container stopped: " + s.description())
+                .orElse("the container was removed outside the hub");
+        store.update(d.id(), Deployment.EXITED, why, d.containerId(), d.upstream());
+        gpus.release(new ServerRef(d.owner(), "deployment-" + d.id()));
+        clients.remove(d.id());
+        LOG.log(System.Logger.Level.INFO, "Deployment " + d.id() + " of " + d.owner() + " ended: " + why);
+        return d.withState(Deployment.EXITED, why);
+    }
+
+    @Override
+    public void close() throws Exception {
+        watcher.shutdownNow();
+        engine.close();
+    }
+
+    // ---- internals
+
+    private record Target(String module, String image, int port, Resources resources, String purpose) {
+    }
+
+    private Target target(Request request) {
+        String purpose = request.purpose() == null ? "training" : request.purpose();
+        if (!purpose.equals("training") && !purpose.equals("inference")) {
+            throw ApiException.badRequest("purpose must be 'training' or 'inference'");
+        }
+        boolean hasModule = request.module() != null && !request.module().isBlank();
+        boolean hasImage = request.image() != null && !request.image().isBlank();
+        if (hasModule == hasImage) {
+            throw ApiException.badRequest("give either 'module' (a catalog module id) or 'image' (an allowed image)");
+        }
+        if (hasModule) {
+            DeployConfig config = catalog.deployConfig(request.module(), purpose, settings.quota());
+            Resources resources = request.resources() == null ? config.granted() : request.resources();
+            return new Target(config.module(), config.image(), config.port(), valid(resources), purpose);
+        }
+        String image = request.image().trim();
+        if (!image.matches("[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,250}")) {
+            throw ApiException.badRequest("'" + shown(image) + "' is not an image reference");
+        }
+        if (!settings.allows(image)) {
+            throw ApiException.forbidden("image " + image + " is not allowed here; deploy a catalog module or one of "
+                    + settings.allowedImages());
+        }
+        int port = request.port() == null ? 5000 : request.port();
+        if (port < 1 || port > 65535) {
+            throw ApiException.badRequest("port must be between 1 and 65535");
+        }
+        Resources resources = request.resources() == null ? Resources.MODULE_DEFAULT : request.resources();
+        return new Target(null, image, port, valid(resources), purpose);
+    }
+
+    private static Resources valid(Resources r) {
+        if (r.cpu() < 1 || r.memoryMb() < 64 || r.gpu() < 0) {
+            throw ApiException.badRequest("resources need cpu >= 1, memory_mb >= 64 and gpu >= 0, not " + r);
+        }
+        return r;
+    }
+
+    private void checkQuota(String owner, Resources asked) {
+        List<Deployment> active = store.byOwner(owner).stream().filter(d -> !Deployment.EXITED.equals(d.state())).toList();
+        Resources quota = settings.quota();
+        if (active.size() >= settings.maxPerUser()) {
+            throw ApiException.forbidden("deployment quota exceeded: you have " + active.size() + " deployment(s) and"
+                    + " the limit is " + settings.maxPerUser() + "; delete one first");
+        }
+        int cpu = active.stream().mapToInt(d -> d.resources().cpu()).sum() + asked.cpu();
+        long memory = active.stream().mapToLong(d -> d.resources().memoryMb()).sum() + asked.memoryMb();
+        int gpu = active.stream().mapToInt(d -> d.resources().gpu()).sum() + asked.gpu();
+        if (cpu > quota.cpu() || memory > quota.memoryMb() || gpu > quota.gpu()) {
+            throw ApiException.forbidden("resource quota exceeded: your deployments would hold " + cpu + " CPUs, "
+                    + memory + " MB and " + gpu + " GPUs; your quota is " + quota.cpu() + " CPUs, " + quota.memoryMb()
+                    + " MB and " + quota.gpu() + " GPUs. Ask for less or delete a deployment.");
+        }
+    }
+
+    private void recover() {
+        List<DeploymentEngine.Labeled> containers = engine.list();
+        Set<String> known = ConcurrentHashMap.newKeySet();
+        for (Deployment d : store.all()) {
+            known.add(d.id());
+            if (d.containerId() == null || !d.running()) {
+                if (Deployment.STARTING.equals(d.state())) {
+                    // the hub stopped while this one was starting: nobody waits for it any more
+                    store.update(d.id(), Deployment.EXITED, "the hub restarted while the deployment was starting",
+                            d.containerId(), null);
+                    if (d.containerId() != null) {
+                        engine.remove(d.containerId());
+                    }
+                }
+                continue;
+            }
+            Optional<DeploymentEngine.Labeled> container = containers.stream()
+                    .filter(c -> c.containerId().equals(d.containerId())).findFirst();
+            if (container.isPresent() && container.get().running()) {
+                gpus.restore(new ServerRef(d.owner(), "deployment-" + d.id()), d.gpus(), false);
+                // the container may have a new address if Docker restarted it
+                engine.inspect(d.containerId()).map(DeploymentEngine.ContainerState::ip).ifPresent(ip ->
+                        store.update(d.id(), Deployment.RUNNING, null, d.containerId(),
+                                "http://" + ip + ":" + d.port() + "/"));
+            } else {
+                refresh(d);
+            }
+        }
+        for (DeploymentEngine.Labeled c : containers) {
+            if (!known.contains(c.deployment())) {
+                LOG.log(System.Logger.Level.INFO, "Removing container " + c.containerId() + " of unknown deployment "
+                        + c.deployment());
+                engine.remove(c.containerId());
+            }
+        }
+    }
+
+    private void watchQuietly() {
+        try {
+            store.all().forEach(this::refresh);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "deployment watch failed: " + e.getMessage());
+        }
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    static String shown(String s) {
+        return s == null ? "" : s.length() > 60 ? s.substring(0, 60) + "..." : s.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}
