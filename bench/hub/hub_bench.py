@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.parse
 
+BARE = "jupyter server alone (floor)"
 STARTED = []  # Popen objects, stopped in reverse order at exit
 TEMP_DIRS = []
 
@@ -114,6 +115,23 @@ def cleanup():
     STARTED.clear()
     for d in TEMP_DIRS:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def stop_servers_left_in(workdir):
+    """Single-user servers run in their own session and, in Meridian, outlive the hub by design; after an
+    interrupted spawn, stop those our hub started (their working directory is in this run's folder)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cwd = os.readlink(f"/proc/{entry}/cwd")
+            except OSError:
+                continue
+            if cwd == workdir or cwd.startswith(workdir + "/"):
+                log(f"stopping leftover process {entry}: {command_line(int(entry))[:120]}")
+                try:
+                    os.kill(int(entry), signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
 
 
 def rss_kib(pid):
@@ -320,7 +338,33 @@ def bench(hub, args):
     finally:
         hub.api.close()
         stop_process(hub.proc)
+        stop_servers_left_in(workdir)
+        if args.logs:
+            os.makedirs(args.logs, exist_ok=True)
+            shutil.copy(os.path.join(workdir, "hub.log"), os.path.join(args.logs, hub.label.split()[0] + "-" + hub.label.split()[-1].strip("()") + ".log"))
     return result
+
+
+def bare_jupyter_starts(count, timeout):
+    """The floor under any local spawn: Debian's `jupyter server` started directly, until /api/status answers."""
+    times = []
+    for _ in range(count):
+        workdir = tempfile.mkdtemp(prefix="hub-bench-bare-")
+        TEMP_DIRS.append(workdir)
+        port, token = free_port(), secrets.token_hex(24)
+        cmd = ["/usr/bin/jupyter", "server", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--ServerApp.token={token}", f"--ServerApp.root_dir={workdir}"] + (["--allow-root"] if os.getuid() == 0 else [])
+        env = dict(os.environ, HOME=workdir, JUPYTER_RUNTIME_DIR=workdir, PATH="/usr/bin:/bin")
+        t0 = time.perf_counter()
+        proc = start_process(cmd, env, os.path.join(workdir, "server.log"), cwd=workdir)
+        api = Api(port, token)
+        try:
+            wait_until("bare jupyter server", lambda: api.call("GET", "/api/status", timeout=2)[0] == 200, timeout)
+            times.append(time.perf_counter() - t0)
+        finally:
+            api.close()
+            stop_process(proc)
+    return times
 
 
 def reset_postgres(database):
@@ -346,7 +390,9 @@ def main():
     p.add_argument("--idle", type=float, default=5, help="seconds idle before reading RSS")
     p.add_argument("--pg", default="postgresql://meridian:meridian@127.0.0.1:55432/meridian_bench",
                    help="PostgreSQL for Meridian's second run ('' to skip); the database is dropped and recreated")
-    p.add_argument("--hubs", default="meridian,meridian-pg,jupyterhub")
+    p.add_argument("--logs", help="keep each hub's log in this folder")
+    p.add_argument("--hubs", default="meridian,meridian-pg,jupyterhub,bare",
+                   help="comma-separated: meridian, meridian-pg, jupyterhub, bare (Jupyter server without a hub)")
     args = p.parse_args()
     args.skip_spawn = {}
 
@@ -367,6 +413,8 @@ def main():
             database = {"host": u.hostname, "port": str(u.port or 5432), "user": u.username, "password": u.password,
                         "name": u.path.lstrip("/"), "url": f"jdbc:postgresql://{u.hostname}:{u.port or 5432}{u.path}"}
             hubs.append((Meridian(args.jar, args.java, database), database))
+        elif key == "bare":
+            hubs.append("bare")
         elif key == "jupyterhub":
             if not os.path.exists("/usr/bin/jupyterhub"):
                 notes["JupyterHub 3.0 (sqlite)"] = "n/a: /usr/bin/jupyterhub missing (apt-get install -y jupyterhub)"
@@ -375,6 +423,13 @@ def main():
     results = {}
     try:
         for hub in hubs:
+            if hub == "bare":
+                log(f"{BARE}: {args.spawns} starts")
+                try:
+                    results[BARE] = {"bare": bare_jupyter_starts(args.spawns, args.spawn_timeout)}
+                except (TimeoutError, OSError) as e:
+                    notes[BARE] = f"n/a: {e}"
+                continue
             if isinstance(hub, tuple):
                 hub, database = hub
                 reset_postgres(database)
@@ -409,6 +464,10 @@ def main():
     print("| hub | create users | users page p50 / p99 (ms) | spawn-to-ready p50 / to first proxied 200 p50 | idle RSS |")
     print("|---|---|---|---|---|")
     for label, r in results.items():
+        if "bare" in r:
+            print(f"| {label} | no hub | no hub | start to /api/status 200: {statistics.median(r['bare']):.2f} s "
+                  f"(max {max(r['bare']):.2f}, n={len(r['bare'])}) | no hub |")
+            continue
         print(f"| {label} | {r['create_s']:.1f} s | {fmt_page(r)} | {fmt_spawn(r)} | {fmt_rss(r)} |")
     for label, note in notes.items():
         if label not in results:

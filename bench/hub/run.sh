@@ -2,7 +2,7 @@
 # Meridian hub vs Debian's JupyterHub 3.0 in one run: users page at 10,000 users (Meridian on H2 and on
 # PostgreSQL), local spawn-to-ready and idle RSS. Run from anywhere; extra arguments go to hub_bench.py
 # (e.g. --users 2000 --spawns 3, --jar other/meridian-hub.jar, --hubs meridian,jupyterhub).
-# Needs: the built hub (./meridian build or mvn -B -o -pl hub package -DskipTests), Debian's jupyterhub
+# Needs: the built hub (mvn -B -DskipTests package, as ./meridian run does), Debian's jupyterhub
 # (apt-get install -y jupyterhub) and, for the PostgreSQL row, the cluster of scripts/setup.d/30-postgres.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

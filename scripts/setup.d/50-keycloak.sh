@@ -11,8 +11,9 @@ keycloak_home="$keycloak_cache/keycloak-$keycloak_version"
 if [ ! -x "$keycloak_home/bin/kc.sh" ]; then
   mkdir -p "$keycloak_cache"
   echo "meridian: downloading Keycloak $keycloak_version (about 200 MB, once)"
-  mvn -B -q dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$keycloak_version:tar.gz" \
-      -DoutputDirectory="$keycloak_cache" -Dmdep.stripVersion=false
+  # Run outside the reactor, so Maven does not repeat the copy for every module.
+  (cd "$keycloak_cache" && mvn -B -q dependency:copy \
+      -Dartifact="org.keycloak:keycloak-quarkus-dist:$keycloak_version:tar.gz" -DoutputDirectory="$keycloak_cache")
   keycloak_tmp="$(mktemp -d "$keycloak_cache/unpack.XXXXXX")"
   tar -xzf "$keycloak_cache/keycloak-quarkus-dist-$keycloak_version.tar.gz" -C "$keycloak_tmp"
   rm -rf "$keycloak_home"

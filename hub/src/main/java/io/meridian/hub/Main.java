@@ -34,6 +34,8 @@ import io.meridian.hub.servers.ServerAccess;
 import io.meridian.hub.servers.ServerLifecycle;
 import io.meridian.hub.servers.ServerStore;
 import io.meridian.hub.servers.ServersApi;
+import io.meridian.hub.spawners.SpawnerFeatures;
+import io.meridian.hub.spawners.SpawnersApi;
 import io.meridian.hub.storage.NextcloudLogins;
 import io.meridian.hub.storage.StorageService;
 import io.meridian.hub.storage.UserStorage;
@@ -44,6 +46,7 @@ import io.meridian.hub.users.UsersApi;
 import io.meridian.hub.web.ErrorHandling;
 import io.meridian.hub.web.PayloadLimit;
 import io.meridian.spawner.Spawner;
+import io.meridian.spawner.docker.DockerSpawner;
 import io.meridian.spawner.gpu.GpuAllocator;
 import io.meridian.spawner.local.LocalProcessSpawner;
 import io.meridian.spawner.local.LocalSpawnerConfig;
@@ -101,9 +104,11 @@ public final class Main {
         SecretBox secrets = SecretBox.fromKeyFile(config.dataDir().resolve("hub-secret.key"));
         Map<String, String> serverEnv = Kernelspec.extensions(config.kernelExtensions())
                 .map(jars -> Map.of("MERIDIAN_KERNEL_EXTENSIONS", jars)).orElse(Map.of());
+        SpawnerFeatures spawnerFeatures = new SpawnerFeatures(spawner, config.docker(), users);
         ServerLifecycle lifecycle = new ServerLifecycle(config.spawn(), spawner, servers, tokens, secrets, metrics,
-                config.hubApiUrl(), serverEnv);
+                config.hubApiUrl(), serverEnv, spawnerFeatures);
         resources.addFirst(lifecycle);
+        spawnerFeatures.prepare(servers);
         lifecycle.recoverAndWatch();
 
         ServerAccess access = new ServerAccess(auth, lifecycle, servers, users);
@@ -152,7 +157,7 @@ public final class Main {
                                     config.spawn().keepalive()),
                             new TokensApi(auth, users, tokens),
                             new GroupsApi(auth, groups));
-                    routing.register("/hub", new OpsApi(auth, db, metrics, lifecycle::spawnerKind), pages);
+                    routing.register("/hub", new OpsApi(auth, db, metrics, lifecycle::spawnerKind, spawnerFeatures::health), pages);
                     routing.register("/api/v1",
                             new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
                             new StorageService(auth::api, storage,
@@ -160,7 +165,8 @@ public final class Main {
                             new PlatformApiDocument(),
                             new DeploymentsApi(auth::api, deployments),
                             new TrainingsApi(auth::api, trainings),
-                            new InferenceApi(auth::api, inference));
+                            new InferenceApi(auth::api, inference),
+                            new SpawnersApi(auth::api, spawnerFeatures));
                     routing.register("/deployments", new DeploymentProxy(auth::api, deployments));
                     routing.register("/user", proxy);
                     routing.get("/", (req, res) -> res.status(302).header("Location", "/hub/home").send());
@@ -179,7 +185,8 @@ public final class Main {
                     .defaults(config.dataDir().resolve("users"), config.dataDir().resolve("servers"))
                     .withJupyterCommand(config.jupyterCommand())
                     .withJupyterPath(jupyterPath.stream().toList()));
-            default -> throw new IllegalArgumentException("unknown spawner '" + config.spawner() + "': use local");
+            case "docker" -> new DockerSpawner(config.docker().spawner());
+            default -> throw new IllegalArgumentException("unknown spawner '" + config.spawner() + "': use local or docker");
         };
     }
 

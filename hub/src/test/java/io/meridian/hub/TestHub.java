@@ -57,6 +57,12 @@ public final class TestHub implements AutoCloseable {
     /** @param cullAfterSeconds idle time after which the culler stops servers; 0 turns the culler off */
     public static TestHub start(Path dataDir, Map<String, String> extraEnv, int concurrentSpawnLimit, int startTimeoutSeconds,
                                 int cullAfterSeconds) {
+        return start(dataDir, extraEnv, concurrentSpawnLimit, startTimeoutSeconds, cullAfterSeconds, "");
+    }
+
+    /** @param extraYaml more top-level sections of the hub's YAML file (e.g. {@code spawner} and {@code docker}) */
+    public static TestHub start(Path dataDir, Map<String, String> extraEnv, int concurrentSpawnLimit, int startTimeoutSeconds,
+                                int cullAfterSeconds, String extraYaml) {
         int port = freePort();
         Map<String, String> env = new HashMap<>();
         env.put("MERIDIAN_PORT", Integer.toString(port));
@@ -85,7 +91,8 @@ public final class TestHub implements AutoCloseable {
                       max_failures: 3
                       window_seconds: 60
                     max_payload_bytes: 65536
-                    """.formatted(startTimeoutSeconds, concurrentSpawnLimit, cullAfterSeconds > 0, Math.max(1, cullAfterSeconds)));
+                    """.formatted(startTimeoutSeconds, concurrentSpawnLimit, cullAfterSeconds > 0, Math.max(1, cullAfterSeconds))
+                    + extraYaml);
             return new TestHub(Main.start(HubConfig.load(Optional.of(config), env)), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -207,7 +214,7 @@ public final class TestHub implements AutoCloseable {
         hub.close();
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

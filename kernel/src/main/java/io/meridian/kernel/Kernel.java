@@ -10,6 +10,7 @@ import io.meridian.kernel.display.MimeBundle;
 import io.meridian.kernel.display.RendererRegistry;
 import io.meridian.kernel.engine.CellFailure;
 import io.meridian.kernel.engine.CellResult;
+import io.meridian.kernel.engine.Completeness;
 import io.meridian.kernel.engine.Completion;
 import io.meridian.kernel.engine.JShellEngine;
 import io.meridian.kernel.history.History;
@@ -477,11 +478,11 @@ public final class Kernel implements NotebookRuntime {
     }
 
     private ObjectNode isComplete(Message request) {
-        String[] verdict = engine.join().isComplete(request.get("code").asText(""));
+        Completeness verdict = engine.join().isComplete(request.get("code").asText(""));
         ObjectNode content = Message.object();
-        content.put("status", verdict[0]);
-        if ("incomplete".equals(verdict[0])) {
-            content.put("indent", verdict[1]);
+        content.put("status", verdict.status());
+        if ("incomplete".equals(verdict.status())) {
+            content.put("indent", verdict.indent());
         }
         return content;
     }

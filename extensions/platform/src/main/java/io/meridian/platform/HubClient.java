@@ -36,6 +36,10 @@ final class HubClient {
         return base;
     }
 
+    String token() {
+        return token;
+    }
+
     <T> T get(String path, Class<T> type) {
         return decode(send(builder(path).GET().build()), JSON.constructType(type));
     }

@@ -59,6 +59,25 @@ public final class Platform {
         return new Storage(this);
     }
 
+    /** Deploys a catalog module (io.meridian.platform.deploy); waits until its DEEPaaS API answers. */
+    public io.meridian.platform.deploy.Deployment deploy(String moduleId, io.meridian.platform.deploy.Resources resources) {
+        return deployer().deploy(moduleId, resources);
+    }
+
+    /** Trains on a deployment with a live progress bar, then shows the final metrics. */
+    public io.meridian.platform.deploy.Training train(io.meridian.platform.deploy.Deployment deployment, Map<String, ?> args) {
+        return deployer().train(deployment, args);
+    }
+
+    public io.meridian.platform.deploy.Deployer.InferenceServices inference() {
+        return deployer().inference();
+    }
+
+    /** Deployments and trainings: list, get, deploy an image, start a training without waiting. */
+    public io.meridian.platform.deploy.Deployer deployer() {
+        return new io.meridian.platform.deploy.Deployer(hub().base(), hub().token());
+    }
+
     /** The user this notebook acts for. */
     public Me me() {
         return hub().get("/hub/api/user", Me.class);

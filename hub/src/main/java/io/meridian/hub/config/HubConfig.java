@@ -2,6 +2,7 @@ package io.meridian.hub.config;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.meridian.hub.spawners.DockerSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param kernelExtensions jars the kernel loads as extensions, path-separated (MERIDIAN_KERNEL_EXTENSIONS), may be null
  * @param jupyterCommand   the {@code jupyter} launcher of the local spawner (MERIDIAN_JUPYTER)
  * @param login            login rate limiting
+ * @param docker           the Docker spawner's settings ({@code docker:}); null unless {@code spawner} is docker
  */
 public record HubConfig(String host,
                         int port,
@@ -46,7 +48,8 @@ public record HubConfig(String host,
                         Path kernelJar,
                         String kernelExtensions,
                         Path jupyterCommand,
-                        LoginConfig login) {
+                        LoginConfig login,
+                        DockerSettings docker) {
 
     /** JDBC URL, user and password; {@link #embedded()} when none is configured. */
     public record DatabaseConfig(String url, String user, String password) {
@@ -98,6 +101,7 @@ public record HubConfig(String host,
         LoginConfig login = new LoginConfig(
                 yaml.get("login.max_failures").asInt().orElse(5),
                 seconds(yaml, "login.window_seconds", 300));
+        String spawner = env.getOrDefault("MERIDIAN_SPAWNER", yaml.get("spawner").asString().orElse("local"));
         String kernelJar = env.getOrDefault("MERIDIAN_KERNEL_JAR", yaml.get("kernel.jar").asString().orElse(""));
         return new HubConfig(
                 yaml.get("host").asString().orElse("0.0.0.0"),
@@ -111,13 +115,14 @@ public record HubConfig(String host,
                 yaml.get("max_upload_bytes").asLong().orElse(1024L * 1024 * 1024),
                 blankToNull(env.get("MERIDIAN_ADMIN_PASSWORD")),
                 blankToNull(env.get("MERIDIAN_ADMIN_TOKEN")),
-                env.getOrDefault("MERIDIAN_SPAWNER", yaml.get("spawner").asString().orElse("local")),
+                spawner,
                 spawn,
                 culler,
                 kernelJar.isEmpty() ? null : Path.of(kernelJar).toAbsolutePath(),
                 env.getOrDefault("MERIDIAN_KERNEL_EXTENSIONS", yaml.get("kernel.extensions").asString().orElse(null)),
                 Path.of(env.getOrDefault("MERIDIAN_JUPYTER", yaml.get("local.jupyter").asString().orElse("/usr/bin/jupyter"))),
-                login);
+                login,
+                spawner.equals("docker") ? DockerSettings.fromYaml(yaml, env, dataDir, spawn.startTimeout()) : null);
     }
 
     public static DatabaseConfig embedded(Path dataDir) {

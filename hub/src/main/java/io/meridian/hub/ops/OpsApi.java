@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.meridian.hub.auth.Authenticator;
 import io.meridian.hub.db.Database;
+import io.meridian.hub.spawners.SpawnerFeatures;
 import io.meridian.hub.web.Json;
 
 import java.util.function.Supplier;
@@ -25,12 +26,15 @@ public final class OpsApi implements HttpService {
     private final Database db;
     private final Metrics metrics;
     private final Supplier<String> spawnerKind;
+    private final Supplier<SpawnerFeatures.Health> spawnerHealth;
 
-    public OpsApi(Authenticator auth, Database db, Metrics metrics, Supplier<String> spawnerKind) {
+    public OpsApi(Authenticator auth, Database db, Metrics metrics, Supplier<String> spawnerKind,
+                  Supplier<SpawnerFeatures.Health> spawnerHealth) {
         this.auth = auth;
         this.db = db;
         this.metrics = metrics;
         this.spawnerKind = spawnerKind;
+        this.spawnerHealth = spawnerHealth;
     }
 
     @Override
@@ -67,15 +71,20 @@ public final class OpsApi implements HttpService {
 
     private void health(ServerRequest req, ServerResponse res) {
         boolean dbOk = db.healthy();
+        SpawnerFeatures.Health spawnerNow = spawnerHealth.get();
         ObjectNode body = Json.object();
-        body.put("status", dbOk ? "ok" : "failing");
+        // without its spawner backend the hub still serves logins, APIs and running servers: degraded, not failing
+        body.put("status", !dbOk ? "failing" : spawnerNow.healthy() ? "ok" : "degraded");
         ObjectNode components = body.putObject("components");
         ObjectNode database = components.putObject("database");
         database.put("status", dbOk ? "ok" : "failing");
         database.put("product", db.product());
         ObjectNode spawner = components.putObject("spawner");
-        spawner.put("status", "ok");
-        spawner.put("kind", spawnerKind.get());
+        spawner.put("status", spawnerNow.healthy() ? "ok" : "degraded");
+        spawner.put("kind", spawnerNow.kind());
+        if (!spawnerNow.detail().isEmpty()) {
+            spawner.put("detail", spawnerNow.detail());
+        }
         Json.send(res, dbOk ? 200 : 503, body);
     }
 

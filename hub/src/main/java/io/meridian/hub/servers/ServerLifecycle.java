@@ -44,6 +44,7 @@ public final class ServerLifecycle implements AutoCloseable {
     private final Metrics metrics;
     private final String hubApiUrl;
     private final Map<String, String> serverEnvironment;
+    private final ServerOptionsPolicy optionsPolicy;
     private final AtomicInteger pendingSpawns = new AtomicInteger();
     private final Map<Long, ProgressStream> streams = new ConcurrentHashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -79,9 +80,11 @@ public final class ServerLifecycle implements AutoCloseable {
     /**
      * @param serverEnvironment environment every server gets besides its own MERIDIAN_* variables
      *                          (e.g. MERIDIAN_KERNEL_EXTENSIONS)
+     * @param optionsPolicy     checks user options before a start and adds the hub's own
      */
     public ServerLifecycle(SpawnConfig config, Spawner spawner, ServerStore servers, TokenStore tokens,
-                           SecretBox secrets, Metrics metrics, String hubApiUrl, Map<String, String> serverEnvironment) {
+                           SecretBox secrets, Metrics metrics, String hubApiUrl, Map<String, String> serverEnvironment,
+                           ServerOptionsPolicy optionsPolicy) {
         this.config = config;
         this.spawner = spawner;
         this.servers = servers;
@@ -90,6 +93,7 @@ public final class ServerLifecycle implements AutoCloseable {
         this.metrics = metrics;
         this.hubApiUrl = hubApiUrl;
         this.serverEnvironment = Map.copyOf(serverEnvironment);
+        this.optionsPolicy = optionsPolicy;
         this.poller = Thread.ofVirtual().name("server-poller").unstarted(this::pollLoop);
     }
 
@@ -122,6 +126,11 @@ public final class ServerLifecycle implements AutoCloseable {
         return Optional.ofNullable(running.get(key(user, server)));
     }
 
+    /** The options the spawner would get for {@code userOptions}; a 400 when they cannot be honoured. */
+    public Map<String, Object> admit(User user, Map<String, Object> userOptions) {
+        return optionsPolicy.admit(user, userOptions);
+    }
+
     public Optional<ProgressStream> progress(long serverId) {
         return Optional.ofNullable(streams.get(serverId));
     }
@@ -140,12 +149,14 @@ public final class ServerLifecycle implements AutoCloseable {
             default -> {
             }
         }
+        Map<String, Object> options = userOptions == null ? row.userOptions() : userOptions;
+        // the user's options are persisted; what the hub adds (groups) is recomputed at every start
+        Map<String, Object> spawnOptions = optionsPolicy.admit(user, options);
         if (pendingSpawns.incrementAndGet() > config.concurrentLimit()) {
             pendingSpawns.decrementAndGet();
             throw ApiException.tooManyRequests("too many servers are starting right now (limit "
                     + config.concurrentLimit() + "); try again shortly", 10);
         }
-        Map<String, Object> options = userOptions == null ? row.userOptions() : userOptions;
         Instant begun = Instant.now();
         if (!servers.beginSpawn(row.id(), options, begun)) {
             pendingSpawns.decrementAndGet();
@@ -158,7 +169,7 @@ public final class ServerLifecycle implements AutoCloseable {
         CompletableFuture<Boolean> done = start.done;
         spawning.put(row.id(), start);
         Thread.ofVirtual().name("spawn-" + user.name() + "-" + row.name())
-                .start(() -> spawn(user, row, options, stream, begun, start));
+                .start(() -> spawn(user, row, spawnOptions, stream, begun, start));
         try {
             boolean ready = done.get(config.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
             if (!ready) {

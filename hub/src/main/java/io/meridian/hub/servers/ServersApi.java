@@ -66,6 +66,9 @@ public final class ServersApi implements HttpService {
         caller.require("start:servers", name);
         ServerRequestBody body = ServerRequestBody.parse(Json.body(req));
         User user = users.require(name);
+        if (body.userOptions() != null) {
+            lifecycle.admit(user, body.userOptions());
+        }
         ServerRow row = servers.find(name, server).orElseGet(() -> newRow(user, server, body.displayName()));
         ServerLifecycle.Outcome outcome = lifecycle.start(user, row, body.userOptions());
         res.status(outcome == ServerLifecycle.Outcome.DONE ? 201 : 202).send();

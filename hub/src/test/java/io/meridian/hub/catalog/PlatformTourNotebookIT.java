@@ -1,11 +1,6 @@
 package io.meridian.hub.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.meridian.hub.servers.SecretBox;
-import io.meridian.hub.storage.NextcloudLogins;
-import io.meridian.hub.storage.StorageService;
-import io.meridian.hub.storage.TestPlatformServer;
-import io.meridian.hub.storage.UserStorage;
 import io.meridian.hub.web.Json;
 import io.meridian.platform.Platform;
 import org.junit.jupiter.api.AfterAll;
@@ -13,10 +8,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,48 +25,70 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docs/examples/platform-tour.ipynb executed headless by nbconvert with the built Meridian kernel, the
- * platform extension loaded through MERIDIAN_KERNEL_EXTENSIONS, against the platform API of a running hub.
+ * platform extension loaded through MERIDIAN_KERNEL_EXTENSIONS, against a running hub: the packaged
+ * hub jar in a process of its own, on its embedded defaults, serving the repository's default catalog.
  */
 class PlatformTourNotebookIT {
     private static final Path NOTEBOOK = Path.of("..", "docs", "examples", "platform-tour.ipynb").toAbsolutePath().normalize();
     private static final Path KERNEL_JAR = Path.of("..", "kernel", "target", "meridian-kernel.jar").toAbsolutePath().normalize();
-    private static TestPlatformServer hub;
+    private static final Path HUB_JAR = Path.of(System.getProperty("meridian.hub.jar", "target/meridian-hub.jar")).toAbsolutePath();
+    private static final String ADMIN_TOKEN = "platform-tour-admin-token-0123456789";
+    private static Process hub;
     private static JsonNode executed;
 
     @BeforeAll
     static void runTheNotebookAgainstAHub() throws Exception {
         Path scratch = Files.createTempDirectory("platform-tour");
-        Catalog catalog = new Catalog(new CatalogLoader(new MetadataValidator()), CatalogFixtures.DEFAULT_CATALOG, null);
-        catalog.refresh();
-        UserStorage storage = new UserStorage(scratch.resolve("storage"), scratch.resolve("connections"),
-                SecretBox.fromKeyFile(scratch.resolve("hub-secret.key")));
-        hub = TestPlatformServer.start(scratch.resolve("hub"), auth -> List.of(
-                new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
-                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)))));
-        String token = hub.tokenFor("alice", false, List.of("self"));
-
-        if (!Files.isRegularFile(KERNEL_JAR)) {
-            throw new IllegalStateException(KERNEL_JAR + " is missing: build the kernel first (mvn install runs it before the hub)");
+        for (Path jar : List.of(HUB_JAR, KERNEL_JAR)) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: the integration tests run after the kernel and hub are packaged");
+            }
         }
-        Path prefix = scratch.resolve("prefix");
-        run(List.of(javaBinary(), "-jar", KERNEL_JAR.toString(), "install", "--prefix", prefix.toString()), Map.of(), scratch);
+        int port = freePort();
+        String hubUrl = "http://127.0.0.1:" + port;
+        ProcessBuilder hubProcess = new ProcessBuilder(javaBinary(), "-jar", HUB_JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("hub.log").toFile());
+        hubProcess.environment().putAll(Map.of(
+                "MERIDIAN_PORT", Integer.toString(port),
+                "MERIDIAN_DATA_DIR", scratch.resolve("hub-data").toString(),
+                "MERIDIAN_ADMIN_TOKEN", ADMIN_TOKEN,
+                "MERIDIAN_CATALOG_DIR", CatalogFixtures.DEFAULT_CATALOG.toString()));
+        hub = hubProcess.start();
+        HttpClient http = HttpClient.newHttpClient();
+        waitUntilUp(http, hubUrl, scratch.resolve("hub.log"));
+        send(http, HttpRequest.newBuilder(URI.create(hubUrl + "/hub/api/users/alice"))
+                .POST(HttpRequest.BodyPublishers.noBody()), 201);
+        String token = Json.MAPPER.readTree(send(http, HttpRequest.newBuilder(URI.create(hubUrl + "/hub/api/users/alice/tokens"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"scopes\": [\"self\"], \"note\": \"platform tour\"}")), 201))
+                .path("token").asText();
 
+        // Private copies: other builds may replace the shared jars while the notebook runs.
+        Path kernelJar = Files.copy(KERNEL_JAR, scratch.resolve("meridian-kernel.jar"));
+        Path prefix = scratch.resolve("prefix");
+        run(List.of(javaBinary(), "-jar", kernelJar.toString(), "install", "--prefix", prefix.toString()), Map.of(), scratch);
         Path extension = Path.of(Platform.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isRegularFile(extension)) {
+            extension = Files.copy(extension, scratch.resolve("meridian-platform.jar"));
+        }
         Path out = scratch.resolve("out");
         run(List.of("/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
                         "--ExecutePreprocessor.kernel_name=meridian-java", "--ExecutePreprocessor.timeout=120",
                         "--output-dir", out.toString(), "--output", "executed.ipynb", NOTEBOOK.toString()),
                 Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
-                        "MERIDIAN_HUB_API_URL", hub.url("/hub/api").toString(),
+                        "MERIDIAN_HUB_API_URL", hubUrl + "/hub/api",
                         "MERIDIAN_API_TOKEN", token,
                         "MERIDIAN_KERNEL_EXTENSIONS", extension.toString()), scratch);
         executed = Json.MAPPER.readTree(out.resolve("executed.ipynb").toFile());
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         if (hub != null) {
-            hub.close();
+            hub.destroy();
+            if (!hub.waitFor(20, TimeUnit.SECONDS)) {
+                hub.destroyForcibly();
+            }
         }
     }
 
@@ -140,6 +161,39 @@ class PlatformTourNotebookIT {
             return s.toString();
         }
         return node.asText();
+    }
+
+    private static void waitUntilUp(HttpClient http, String hubUrl, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!hub.isAlive()) {
+                throw new IllegalStateException("the hub exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(hubUrl + "/api/v1/openapi.yaml")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the hub did not answer within 90 s: " + Files.readString(log));
+    }
+
+    private static String send(HttpClient http, HttpRequest.Builder request, int expected) throws Exception {
+        HttpResponse<String> r = http.send(request.header("Authorization", "token " + ADMIN_TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static String javaBinary() {

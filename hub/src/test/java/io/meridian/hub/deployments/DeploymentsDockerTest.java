@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.deepaas.client.DeepaasClient;
 import io.meridian.deepaas.client.PredictRequest;
 import io.meridian.hub.TestHub;
+import io.meridian.platform.Platform;
+import io.meridian.platform.PlatformException;
+import io.meridian.platform.deploy.Deployer;
+import io.meridian.platform.deploy.Deployment;
+import io.meridian.platform.deploy.InferenceService;
+import io.meridian.platform.deploy.Resources;
+import io.meridian.platform.deploy.Training;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +27,7 @@ import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -227,6 +235,43 @@ class DeploymentsDockerTest {
         hub.call("DELETE", "/api/v1/deployments/" + id, rita, null);
     }
 
+    @Test
+    void notebookApiDeploysPredictsTrainsCancelsAndServes() {
+        String nina = hub.userWithToken("nina");
+        Platform platform = Platform.connect(hub.url("/hub/api"), nina);
+        Deployer deployer = platform.deployer();
+        Deployment deployment = deployer.deployImage(IRIS, Resources.of(1, 512, 0));
+        assertEquals("running", deployment.state());
+        assertEquals("setosa", deployment.predict(SETOSA).get("predictions").get(0).get("species").asText());
+
+        Training done = platform.train(deployment, Map.of("epochs", 100, "epoch_delay_ms", 5));
+        assertEquals("done", done.status(), done.toString());
+        assertEquals(1.0, done.progress());
+        assertTrue(done.metrics().containsKey("loss"), done.metrics().toString());
+        assertTrue(done.result().get("test_accuracy").asDouble() > 0.8);
+
+        Training slow = deployer.startTraining(deployment, Map.of("epochs", 3000, "epoch_delay_ms", 20));
+        assertEquals("cancelled", slow.cancel().status());
+        assertEquals(2, deployer.trainings().size());
+
+        InferenceService service = platform.inference().create("flowers", IRIS, Resources.of(1, 512, 0), "local");
+        assertEquals("virginica", service.invoke(Map.of("sepal_length", 6.7, "sepal_width", 3.0, "petal_length", 5.2,
+                "petal_width", 2.3)).get("predictions").get(0).get("species").asText());
+        assertEquals(1, platform.inference().list().size());
+        PlatformException missing = assertThrows(PlatformException.class, () -> platform.inference().get("nope"));
+        assertEquals(404, missing.status());
+        service.delete();
+        assertTrue(platform.inference().list().isEmpty());
+
+        assertEquals(1, deployer.deployments().size());
+        deployment.delete();
+        assertTrue(deployer.deployments().isEmpty());
+        PlatformException refused = assertThrows(PlatformException.class,
+                () -> deployer.deployImage("meridian/module-missing:latest", null));
+        assertEquals(404, refused.status());
+        assertTrue(refused.getMessage().contains("not on this Docker host"), refused.getMessage());
+    }
+
     // ---- helpers
 
     static JsonNode deploy(String token, int cpu, int memoryMb) {
@@ -240,7 +285,7 @@ class DeploymentsDockerTest {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
-            last = hub.get("/api/v1/trainings/" + training, rita).json();
+            last = hub.get("/api/v1/trainings/" + training, token).json();
             if (condition.test(last)) {
                 return last;
             }

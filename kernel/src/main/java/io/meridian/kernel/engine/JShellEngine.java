@@ -472,30 +472,30 @@ public final class JShellEngine implements AutoCloseable {
         return text.substring(0, cut).strip();
     }
 
-    /** is_complete: "complete", "incomplete" (with the indent for the next line) or "invalid". */
-    public String[] isComplete(String code) {
+    /** Whether the code can run as it is, for is_complete_request; magic lines count as complete. */
+    public Completeness isComplete(String code) {
         String rest;
         try {
             rest = magics.parse(code).code();
         } catch (IllegalArgumentException e) {
-            return new String[] {"invalid", ""};
+            return Completeness.invalid();
         }
         while (!rest.isBlank()) {
             CompletionInfo info = analysis.analyzeCompletion(rest);
             switch (info.completeness()) {
                 case COMPLETE, COMPLETE_WITH_SEMI -> rest = info.remaining();
                 case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
-                    return new String[] {"incomplete", indentAfter(code)};
+                    return new Completeness("incomplete", indentAfter(code));
                 }
                 case EMPTY -> {
-                    return new String[] {"complete", ""};
+                    return Completeness.complete();
                 }
                 default -> {
-                    return new String[] {"invalid", ""};
+                    return Completeness.invalid();
                 }
             }
         }
-        return new String[] {"complete", ""};
+        return Completeness.complete();
     }
 
     private static String indentAfter(String code) {

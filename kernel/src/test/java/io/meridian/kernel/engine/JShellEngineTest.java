@@ -1,6 +1,5 @@
 package io.meridian.kernel.engine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -80,9 +79,9 @@ class JShellEngineTest {
 
     @Test
     void isCompleteTellsCompleteIncompleteAndInvalid() {
-        assertArrayEquals(new String[] {"complete", ""}, engine.isComplete("int d = 1;\nd"));
-        assertArrayEquals(new String[] {"incomplete", "    "}, engine.isComplete("if (true) {"));
-        assertEquals("invalid", engine.isComplete("int e = ;")[0]);
+        assertEquals(new Completeness("complete", ""), engine.isComplete("int d = 1;\nd"));
+        assertEquals(new Completeness("incomplete", "    "), engine.isComplete("if (true) {"));
+        assertEquals("invalid", engine.isComplete("int e = ;").status());
     }
 
     @Test

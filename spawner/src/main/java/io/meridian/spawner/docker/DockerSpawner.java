@@ -120,6 +120,14 @@ public final class DockerSpawner implements Spawner {
         return config;
     }
 
+    /**
+     * Checks {@code userOptions} as {@link #start} does, creating nothing, so the hub can refuse an unknown
+     * profile, a disallowed image or a group-reserved profile when the request arrives.
+     */
+    public void checkOptions(Map<String, Object> userOptions) throws SpawnException {
+        ServerOptions.resolve(userOptions, config);
+    }
+
     /** Which server holds which GPU, for the admin API. */
     public List<GpuAssignment> gpuSnapshot() {
         return gpus.snapshot();

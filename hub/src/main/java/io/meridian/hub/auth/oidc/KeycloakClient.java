@@ -39,6 +39,10 @@ public final class KeycloakClient {
 
     /** The tokens the token endpoint answers; none of them is ever logged. */
     public record Tokens(String idToken, String accessToken, String refreshToken) {
+        @Override
+        public String toString() {
+            return "Tokens[hidden]";
+        }
     }
 
     public OidcSettings settings() {

@@ -54,8 +54,9 @@ public final class KeycloakLogin implements HttpService {
 
     /** The login page's link to this flow (hub-core's login page shows it when Keycloak is configured). */
     public static String loginLinkHtml(String next) {
+        // URL-encoded, the value holds no character that HTML would read.
         return "<p class=\"keycloak-login\"><a href=\"/hub/oauth_login?next=" + KeycloakClient.enc(next)
-                .replace("&", "&amp;") + "\">Log in with Keycloak</a></p>";
+                + "\">Log in with Keycloak</a></p>";
     }
 
     @Override

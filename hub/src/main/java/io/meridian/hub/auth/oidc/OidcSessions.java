@@ -26,6 +26,10 @@ public final class OidcSessions {
     }
 
     public record Held(String idToken, String refreshToken, Instant stored) {
+        @Override
+        public String toString() {
+            return "Held[stored=" + stored + "]";
+        }
     }
 
     public void put(String sessionCookie, String idToken, String refreshToken) {

@@ -154,6 +154,19 @@ class KeycloakLoginTest {
     }
 
     @Test
+    void aKeycloakUsersSessionReachesOnlyTheirOwnResources() {
+        new Browser().logIn(hub.url(), "bob", "bob-keycloak-pass");
+        Browser carol = new Browser();
+        carol.logIn(hub.url(), "carol", "carol-keycloak-pass");
+        assertEquals(200, carol.get(hub.url() + "/hub/api/users/carol").statusCode());
+        assertEquals(404, carol.get(hub.url() + "/hub/api/users/bob").statusCode());
+        assertEquals(404, carol.get(hub.url() + "/hub/api/users/bob/tokens").statusCode());
+        assertEquals(403, carol.get(hub.url() + "/hub/api/users").statusCode());
+        HttpResponse<String> withoutXsrf = carol.postForm(hub.url() + "/hub/api/users/carol/tokens", "note=x");
+        assertEquals(403, withoutXsrf.statusCode(), "a cookie alone cannot change state");
+    }
+
+    @Test
     void aWrongPasswordStaysAtKeycloak() {
         Browser browser = new Browser();
         Browser.Navigation login = browser.logIn(hub.url(), "alice", "wrong-password");

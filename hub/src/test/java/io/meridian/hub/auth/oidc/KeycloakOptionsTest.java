@@ -3,9 +3,17 @@ package io.meridian.hub.auth.oidc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.meridian.hub.TestHub;
+
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 import static io.meridian.hub.auth.oidc.KeycloakLoginTest.json;
 import static io.meridian.hub.auth.oidc.KeycloakLoginTest.names;
@@ -14,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Hub settings around Keycloak: allowed groups, local login turned off, refreshing roles without a new login. */
+/**
+ * Hub settings around Keycloak: allowed groups, local login turned off, refreshing roles without a
+ * new login, Secure cookies, a wrong client secret; and no token or secret in the hub's log.
+ */
 @ExtendWith(KeycloakServer.class)
 class KeycloakOptionsTest {
     private static final KeycloakServer keycloak = new KeycloakServer();
@@ -31,6 +42,76 @@ class KeycloakOptionsTest {
 
             Browser bob = new Browser();
             assertEquals(200, bob.logIn(hub.url(), "bob", "bob-keycloak-pass").last().statusCode());
+
+            TestHub.Response api = hub.hub().call("GET", "/hub/api/user", null, null,
+                    "Authorization", "Bearer " + keycloak.accessToken("carol", "carol-keycloak-pass"));
+            assertEquals(403, api.status());
+            assertEquals("Keycloak user carol is not in a group allowed on this hub", api.json().get("message").asText());
+        }
+    }
+
+    @Test
+    void withSecureCookiesConfiguredEveryLoginCookieIsSecure() {
+        try (KeycloakHub hub = KeycloakHub.start(Map.of("MERIDIAN_COOKIE_SECURE", "true"))) {
+            Browser browser = new Browser();
+            List<String> hubCookies = new ArrayList<>(browser.get(hub.url() + "/hub/oauth_login").headers().allValues("Set-Cookie"));
+            assertTrue(hubCookies.stream().anyMatch(c -> c.startsWith("meridian-oidc=")), hubCookies.toString());
+            Browser.Navigation login = browser.logIn(hub.url(), "bob", "bob-keycloak-pass");
+            login.hops().stream().filter(h -> h.uri().toString().startsWith(hub.url()))
+                    .forEach(h -> hubCookies.addAll(h.headers().allValues("Set-Cookie")));
+            assertTrue(hubCookies.stream().anyMatch(c -> c.startsWith("meridian-session=")), hubCookies.toString());
+            for (String cookie : hubCookies) {
+                assertTrue(cookie.contains("; Secure") && cookie.contains("; HttpOnly") && cookie.contains("SameSite=Lax"),
+                        cookie);
+            }
+        }
+    }
+
+    @Test
+    void tokensAndSecretsNeverReachTheLog() {
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
+            private final SimpleFormatter format = new SimpleFormatter();
+
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(format.format(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        String session;
+        String token;
+        try (KeycloakHub wrongSecret = KeycloakHub.start(Map.of("MERIDIAN_KEYCLOAK_CLIENT_SECRET", "wrong-client-secret-4711"));
+             KeycloakHub hub = KeycloakHub.start(Map.of())) {
+            Browser.Navigation failed = new Browser().logIn(wrongSecret.url(), "alice", "alice-keycloak-pass");
+            assertEquals(502, failed.last().statusCode());
+            assertTrue(failed.page().text().contains("Keycloak could not complete the login"), failed.describe());
+
+            Browser browser = new Browser();
+            browser.logIn(hub.url(), "alice", "alice-keycloak-pass");
+            session = browser.cookie(hub.url() + "/", "meridian-session").orElseThrow();
+            token = keycloak.accessToken("bob", "bob-keycloak-pass");
+            assertEquals(200, hub.hub().call("GET", "/hub/api/user", null, null, "Authorization", "Bearer " + token).status());
+            String tampered = token.substring(0, token.length() - 4) + "AAAA";
+            assertEquals(401, hub.hub().call("GET", "/hub/api/user", null, null, "Authorization", "Bearer " + tampered).status());
+            browser.get(hub.url() + "/hub/logout");
+        } finally {
+            root.removeHandler(capture);
+        }
+        String log = String.join("", lines);
+        assertTrue(log.contains("Keycloak login failed: exchanging the authorization code failed"), log);
+        for (String secret : List.of("wrong-client-secret-4711", KeycloakServer.CLIENT_SECRET, "alice-keycloak-pass",
+                session, token, token.substring(token.lastIndexOf('.') + 1))) {
+            assertFalse(log.contains(secret), "the log shows a secret: " + secret.substring(0, 6) + "...");
         }
     }
 
