@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what Meridian's tests need, idempotently. Each component keeps its own
 # step in scripts/setup.d/NN-name.sh; they run in name order. Root installs; others get told the command.
+# `setup.sh run` runs only the steps the hub itself needs (those with a line `# needed-by: run`).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/env.sh"
@@ -22,7 +23,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+mode="${1:-test}"
 for step in "$here"/setup.d/*.sh; do
   [ -e "$step" ] || continue
+  if [ "$mode" = run ] && ! grep -q '^# needed-by: run' "$step"; then continue; fi
   source "$step"
 done

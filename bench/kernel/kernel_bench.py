@@ -215,9 +215,11 @@ def main():
     if args.starts < 1 or args.cells < 100 or args.warmup < 0 or args.idle < 0:
         parser.error("need --starts >= 1, --cells >= 100, --warmup >= 0, --idle >= 0")
 
+    load_before = os.getloadavg()[0]
     results = [measure(name, args.starts, args.cells, args.warmup, args.idle) for name in args.kernels]
     print(f"# {platform.node()}: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"{args.starts} starts, {args.cells} cells after {args.warmup} warm-up, {args.idle:g} s idle")
+          f"{args.starts} starts, {args.cells} cells after {args.warmup} warm-up, {args.idle:g} s idle, "
+          f"1-min load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
     print(table(results))
     if args.json:
         with open(args.json, "w") as out:

@@ -2,8 +2,10 @@ package io.meridian.hub.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -34,7 +36,12 @@ public final class MetadataValidator {
             // The file names the draft with http://, which the validator's registry knows as https://.
             node.put("$schema", "https://json-schema.org/draft/2020-12/schema");
             SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(false).build();
-            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(node, config);
+            // AI4OS annotates fields with "example" and "user_friendly": documentation, not rules.
+            JsonMetaSchema dialect = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                    .keywords(List.of(new NonValidationKeyword("example"), new NonValidationKeyword("user_friendly")))
+                    .build();
+            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(dialect))
+                    .getSchema(node, config);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the AI4OS metadata schema", e);
         }

@@ -83,7 +83,7 @@ public final class SpawnerFeatures implements ServerOptionsPolicy {
         return docker.get().config().profiles().stream()
                 .filter(p -> p.openTo(groups))
                 .map(p -> new ProfileView(p.name(), p.displayName(), p.image(), p.cpus(), p.memoryBytes(), p.gpus(),
-                        p.gpuSharing(), p == first))
+                        p.gpuSharing(), p.equals(first)))
                 .toList();
     }
 

@@ -34,6 +34,8 @@ class PlatformTourNotebookIT {
     private static final Path HUB_JAR = Path.of(System.getProperty("meridian.hub.jar", "target/meridian-hub.jar")).toAbsolutePath();
     private static final String ADMIN_TOKEN = "platform-tour-admin-token-0123456789";
     private static Process hub;
+    private static String hubUrl;
+    private static String aliceToken;
     private static JsonNode executed;
 
     @BeforeAll
@@ -45,7 +47,7 @@ class PlatformTourNotebookIT {
             }
         }
         int port = freePort();
-        String hubUrl = "http://127.0.0.1:" + port;
+        hubUrl = "http://127.0.0.1:" + port;
         ProcessBuilder hubProcess = new ProcessBuilder(javaBinary(), "-jar", HUB_JAR.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(scratch.resolve("hub.log").toFile());
@@ -59,7 +61,7 @@ class PlatformTourNotebookIT {
         waitUntilUp(http, hubUrl, scratch.resolve("hub.log"));
         send(http, HttpRequest.newBuilder(URI.create(hubUrl + "/hub/api/users/alice"))
                 .POST(HttpRequest.BodyPublishers.noBody()), 201);
-        String token = Json.MAPPER.readTree(send(http, HttpRequest.newBuilder(URI.create(hubUrl + "/hub/api/users/alice/tokens"))
+        aliceToken = Json.MAPPER.readTree(send(http, HttpRequest.newBuilder(URI.create(hubUrl + "/hub/api/users/alice/tokens"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"scopes\": [\"self\"], \"note\": \"platform tour\"}")), 201))
                 .path("token").asText();
 
@@ -77,7 +79,7 @@ class PlatformTourNotebookIT {
                         "--output-dir", out.toString(), "--output", "executed.ipynb", NOTEBOOK.toString()),
                 Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
                         "MERIDIAN_HUB_API_URL", hubUrl + "/hub/api",
-                        "MERIDIAN_API_TOKEN", token,
+                        "MERIDIAN_API_TOKEN", aliceToken,
                         "MERIDIAN_KERNEL_EXTENSIONS", extension.toString()), scratch);
         executed = Json.MAPPER.readTree(out.resolve("executed.ipynb").toFile());
     }
@@ -124,6 +126,20 @@ class PlatformTourNotebookIT {
         assertTrue(listing.contains("iris-sample.csv") && listing.contains("107 B") && listing.contains("tour-notes.txt"), listing);
         assertEquals("3", output("download", "text/plain"));
         assertEquals("404: no module 'no-such-module' in the catalog\n", stdout("errors"));
+    }
+
+    @Test
+    void theFullHubTakesUploadsFarAboveItsJsonBodyLimit() throws Exception {
+        byte[] eightMiB = new byte[8 * 1024 * 1024];
+        new java.util.Random(8).nextBytes(eightMiB);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(hubUrl + "/api/v1/storage/files?path=/big.bin"))
+                .header("Authorization", "token " + aliceToken)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(eightMiB)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, put.statusCode(), put.body());
+        HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(hubUrl + "/api/v1/storage/files?path=/big.bin"))
+                .header("Authorization", "token " + aliceToken).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertTrue(java.util.Arrays.equals(eightMiB, get.body()));
     }
 
     private static JsonNode cell(String id) {

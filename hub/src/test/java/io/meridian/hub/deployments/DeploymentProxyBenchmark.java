@@ -53,6 +53,18 @@ public final class DeploymentProxyBenchmark {
             System.out.printf("  direct to container : p50 %.2f ms  p99 %.2f ms%n", ms(straight, 50), ms(straight, 99));
             System.out.printf("  through hub proxy   : p50 %.2f ms  p99 %.2f ms%n", ms(viaHub, 50), ms(viaHub, 99));
             System.out.printf("  proxy overhead p50  : %.2f ms%n", ms(viaHub, 50) - ms(straight, 50));
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                proxied.models();
+                long t1 = System.nanoTime();
+                direct.models();
+                long t2 = System.nanoTime();
+                viaHub[i] = t1 - t0;
+                straight[i] = t2 - t1;
+            }
+            System.out.printf("GET v2/models/ (no request body), %d calls each, alternating%n", n);
+            System.out.printf("  direct to container : p50 %.2f ms  p99 %.2f ms%n", ms(straight, 50), ms(straight, 99));
+            System.out.printf("  through hub proxy   : p50 %.2f ms  p99 %.2f ms%n", ms(viaHub, 50), ms(viaHub, 99));
         } finally {
             if (id != null) {
                 hub.call("DELETE", "/api/v1/deployments/" + id, token, null);

@@ -15,8 +15,8 @@ import org.zeromq.ZMQ;
 
 /**
  * A short run of what a kernel start loads (sockets, JSON, signing, JShell and javac), made once at
- * install time under -XX:ArchiveClassesAtExit so that every kernel start maps those classes from a
- * class-data archive instead of loading and verifying them again.
+ * install time to list the classes for the class-data archive, so that every kernel start maps them
+ * instead of loading and verifying them again.
  */
 final class ClassDataTraining {
 

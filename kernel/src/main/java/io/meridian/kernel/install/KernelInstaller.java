@@ -129,28 +129,54 @@ public final class KernelInstaller {
     }
 
     /**
-     * Runs {@link ClassDataTraining} in a child JVM that writes a class-data archive next to kernel.json.
-     * Returns the archive, or null (the kernel then starts without one) when the JVM cannot make it.
+     * Builds a static class-data archive next to kernel.json: a child JVM runs {@link ClassDataTraining}
+     * and lists the classes it loads, then a second one dumps those classes into the archive. Archived
+     * lambda proxies are left out: looking them up crashed Java 25.0.3 at kernel start (SIGSEGV in
+     * LambdaProxyClassDictionary), and they save little. Returns the archive, or null (the kernel then
+     * starts without one) when the JVM cannot make it.
      */
     private static Path trainClassDataArchive(Path dir, Path java, Path jar) {
         Path archive = dir.resolve("meridian-kernel.jsa");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:ArchiveClassesAtExit=" + archive));
-        command.addAll(defaultJvmOptions());
-        command.addAll(List.of("-jar", jar.toString(), "train-class-data"));
+        Path classList = dir.resolve("meridian-kernel.classlist");
         try {
             Files.deleteIfExists(archive);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!process.waitFor(180, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            List<String> train = new ArrayList<>(List.of(java.toString(), "-XX:DumpLoadedClassList=" + classList));
+            train.addAll(defaultJvmOptions());
+            train.addAll(List.of("-jar", jar.toString(), "train-class-data"));
+            if (!runQuietly(train) || !Files.exists(classList)) {
                 return null;
             }
-            return process.exitValue() == 0 && Files.size(archive) > 0 ? archive : null;
+            List<String> classes = Files.readAllLines(classList).stream().filter(l -> !l.startsWith("@")).toList();
+            Files.write(classList, classes);
+            List<String> dump = new ArrayList<>(List.of(java.toString(), "-Xshare:dump",
+                    "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + archive));
+            dump.addAll(defaultJvmOptions());
+            dump.addAll(List.of("-cp", jar.toString()));
+            return runQuietly(dump) && Files.exists(archive) && Files.size(archive) > 0 ? archive : null;
         } catch (IOException e) {
             return null;
+        } finally {
+            try {
+                Files.deleteIfExists(classList);
+            } catch (IOException e) {
+                // a leftover class list is harmless
+            }
+        }
+    }
+
+    private static boolean runQuietly(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return false;
+            }
+            return process.exitValue() == 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
+            process.destroyForcibly();
+            return false;
         }
     }
 
