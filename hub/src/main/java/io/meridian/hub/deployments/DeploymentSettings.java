@@ -70,11 +70,6 @@ public record DeploymentSettings(List<String> allowedImages, Resources quota, in
                 hubId, gpus, oscar);
     }
 
-    public DeploymentSettings withQuota(Resources quota, int maxPerUser) {
-        return new DeploymentSettings(allowedImages, quota, maxPerUser, startTimeout, pollInterval, dockerHost, network,
-                hubId, gpus, oscar);
-    }
-
     public boolean allows(String image) {
         return allowedImages.stream().anyMatch(p -> p.endsWith("*")
                 ? image.startsWith(p.substring(0, p.length() - 1)) : image.equals(p));

@@ -255,9 +255,14 @@ public final class Deployments implements AutoCloseable {
     }
 
     private void recover() {
+        List<Deployment> recorded = store.all();
+        if (recorded.isEmpty()) {
+            // nothing to re-adopt, and a hub without Docker should not warn at every start
+            return;
+        }
         List<DeploymentEngine.Labeled> containers = engine.list();
         Set<String> known = ConcurrentHashMap.newKeySet();
-        for (Deployment d : store.all()) {
+        for (Deployment d : recorded) {
             known.add(d.id());
             if (d.containerId() == null || !d.running()) {
                 if (Deployment.STARTING.equals(d.state())) {
