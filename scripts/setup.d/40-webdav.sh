@@ -1,9 +1,9 @@
 # A real WebDAV server for the storage tests: Apache httpd with mod_dav_fs on 127.0.0.1:8490, basic auth,
 # one test account (meridian-test / webdav-test-pass). The same folder is served as a plain WebDAV tree
 # at /dav/ and in Nextcloud's layout at /remote.php/dav/files/meridian-test/. Config and data live under
-# .meridian/webdav; the server is started once and reloaded only when this config changes (idempotent).
+# /var/tmp/meridian-webdav (MERIDIAN_WEBDAV_HOME), shared by every checkout on the machine; the server is started once and reloaded only when this config changes (idempotent).
 apt_install apache2 curl
-webdav_home="$MERIDIAN_ROOT/.meridian/webdav"
+webdav_home="${MERIDIAN_WEBDAV_HOME:-/var/tmp/meridian-webdav}"
 webdav_port="${MERIDIAN_WEBDAV_PORT:-8490}"
 mkdir -p "$webdav_home/data" "$webdav_home/lock" "$webdav_home/logs"
 [ -f "$webdav_home/htpasswd" ] || htpasswd -bc "$webdav_home/htpasswd" meridian-test webdav-test-pass 2>/dev/null
