@@ -4,22 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meridian.kernel.Main;
 import io.meridian.kernel.wire.Message;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 
 /**
  * {@code install}: writes the kernelspec (kernel.json and logos) that starts this jar with the Java that
@@ -112,8 +105,8 @@ public final class KernelInstaller {
         spec.putObject("env");
         spec.putObject("metadata").put("debugger", false);
         Files.writeString(dir.resolve("kernel.json"), spec.toPrettyString() + "\n");
-        ImageIO.write(logo(32), "png", dir.resolve("logo-32x32.png").toFile());
-        ImageIO.write(logo(64), "png", dir.resolve("logo-64x64.png").toFile());
+        copyLogo("logo-32x32.png", dir);
+        copyLogo("logo-64x64.png", dir);
         return dir;
     }
 
@@ -233,25 +226,16 @@ public final class KernelInstaller {
         }
     }
 
-    /** The logo: a globe with meridians, drawn rather than shipped so it is crisp at each size. */
-    static BufferedImage logo(int size) {
-        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        float margin = size / 16f;
-        float diameter = size - 2 * margin;
-        g.setColor(new Color(0x1B4F8A));
-        g.fill(new Ellipse2D.Float(margin, margin, diameter, diameter));
-        g.setColor(new Color(0xF2A33A));
-        g.setStroke(new BasicStroke(Math.max(1f, size / 24f)));
-        for (float width : new float[] {diameter, diameter * 0.55f, diameter * 0.12f}) {
-            g.draw(new Ellipse2D.Float(margin + (diameter - width) / 2, margin, width, diameter));
+    /**
+     * Copies a logo shipped in the jar: drawing it at install time would need AWT fonts, which a headless
+     * JDK in a minimal image lacks.
+     */
+    private static void copyLogo(String file, Path dir) throws IOException {
+        try (var in = KernelInstaller.class.getResourceAsStream(file)) {
+            if (in == null) {
+                throw new IOException("the kernel jar lacks its logo " + file);
+            }
+            Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        g.setColor(Color.WHITE);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, Math.round(size * 0.5f)));
-        int textWidth = g.getFontMetrics().stringWidth("J");
-        g.drawString("J", (size - textWidth) / 2f, size * 0.68f);
-        g.dispose();
-        return image;
     }
 }
