@@ -2,12 +2,14 @@ package io.meridian.hub.deployments;
 
 import io.meridian.hub.catalog.Catalog;
 import io.meridian.hub.catalog.CatalogSettings;
+import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.db.Database;
 import io.meridian.hub.inference.Inference;
 import io.meridian.hub.users.UserStore;
 import io.meridian.hub.web.ApiException;
 import io.meridian.spawner.gpu.GpuAllocator;
+import io.meridian.spawner.gpu.GpuAssignment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,24 @@ class DeploymentFailuresTest {
             assertTrue(e.getMessage().contains("Docker is not reachable at unix://" + dir.resolve("no-docker.sock")),
                     e.getMessage());
             assertTrue(deployments.list("olga").isEmpty());
+        }
+    }
+
+    @Test
+    void gpuDeploymentOnAHostWithoutGpuSupportFailsClearlyAndReleasesTheGpu() throws Exception {
+        DeploymentSettings settings = DeploymentSettings.fromEnv(Map.of("MERIDIAN_GPUS", "GPU-test-0"), dir);
+        GpuAllocator gpus = new GpuAllocator(settings.gpus(), 1);
+        try (Deployments deployments = new Deployments(settings, db, catalog, gpus)) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                ApiException e = assertThrows(ApiException.class, () -> deployments.create("olga",
+                        new Deployments.Request(null, IRIS, null, new Resources(1, 512, 1), null)));
+                assertEquals(503, e.status(), e.getMessage());
+                assertTrue(e.getMessage().contains("cannot give GPUs to containers"), e.getMessage());
+            }
+            assertTrue(gpus.snapshot().stream().allMatch(GpuAssignment::free), gpus.snapshot().toString());
+            assertTrue(deployments.list("olga").isEmpty());
+            assertEquals("", DeploymentsDockerTest.docker("ps", "-aq", "--filter",
+                    "label=meridian.hub=" + settings.hubId()).strip());
         }
     }
 
