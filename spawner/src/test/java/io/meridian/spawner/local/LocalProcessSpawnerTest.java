@@ -182,9 +182,14 @@ class LocalProcessSpawnerTest {
     }
 
     @Test
-    void startTimeoutFailsAndLeavesNoProcess() {
+    void startTimeoutFailsAndLeavesNoProcess() throws IOException {
+        // A "jupyter" that starts but never answers HTTP: a real server can beat a short timeout on a fast machine.
+        Path silent = root.resolve("silent-jupyter");
+        Files.writeString(silent, "#!/bin/sh\nexec sleep 120\n");
+        silent.toFile().setExecutable(true);
+        spawner = new LocalProcessSpawner(config().withJupyterCommand(silent));
         List<ProgressEvent> events = new CopyOnWriteArrayList<>();
-        SpawnRequest request = request("gina", "", "t10", Duration.ofMillis(300));
+        SpawnRequest request = request("gina", "", "t10", Duration.ofMillis(1500));
 
         SpawnException failure = assertThrows(SpawnException.class, () -> spawner.start(request, events::add));
 
