@@ -43,6 +43,8 @@ class IdleCullerTest {
         sleeper = KernelMessages.connect(HTTP, URI.create("ws://127.0.0.1:" + computing.upstream().getPort()
                 + computing.baseUrl() + "api/kernels/" + kernel + "/channels"),
                 Map.of("Authorization", "token " + computing.token()));
+        // A request sent while the kernel is still starting can be lost: first see it answer.
+        sleeper.execute("1+1", Duration.ofSeconds(60));
         sleeper.send("execute_request", Map.of("code", "import time; time.sleep(120)", "silent", false,
                 "store_history", false, "user_expressions", Map.of(), "allow_stdin", false));
         Instant deadline = Instant.now().plusSeconds(30);
