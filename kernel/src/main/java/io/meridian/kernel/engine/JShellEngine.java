@@ -9,8 +9,10 @@ import io.meridian.kernel.magics.MagicRegistry;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,12 @@ import jdk.jshell.spi.ExecutionEnv;
 public final class JShellEngine implements AutoCloseable {
 
     /** Text beyond this size in an execute_result is cut, so one huge toString cannot exhaust the frontend. */
+    /**
+     * Unnamed results ($1, $2, ...) kept reachable. JShell re-checks every live snippet on each eval, so
+     * keeping them all makes each cell slower as a session grows (10 ms to 75 ms per trivial cell over
+     * 1,600 cells, measured); older ones are dropped.
+     */
+    static final int KEPT_TEMP_RESULTS = 20;
     static final int MAX_RESULT_CHARS = 1 << 20;
 
     private final JShell jshell;
@@ -52,6 +60,7 @@ public final class JShellEngine implements AutoCloseable {
     private final PrintStream out;
     /** Snippet id -> where its source sits, to turn "#12:3" stack frames into cell lines. */
     private final Map<String, SnippetOrigin> origins = new ConcurrentHashMap<>();
+    private final Deque<VarSnippet> tempResults = new ArrayDeque<>();
     private volatile boolean interruptRequested;
 
     private record SnippetOrigin(int executionCount, int line) {
@@ -266,6 +275,10 @@ public final class JShellEngine implements AutoCloseable {
     private void capture(Snippet snippet, SnippetEvent event, Values values) {
         if (snippet instanceof VarSnippet var && snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
             values.set(event.value(), objectOf(var));
+            tempResults.addLast(var);
+            if (tempResults.size() > KEPT_TEMP_RESULTS) {
+                jshell.drop(tempResults.removeFirst());
+            }
         } else if (snippet instanceof ExpressionSnippet expression) {
             VarSnippet var = jshell.variables().filter(v -> v.name().equals(expression.name())).findFirst().orElse(null);
             values.set(event.value(), var == null ? event.value() : objectOf(var));

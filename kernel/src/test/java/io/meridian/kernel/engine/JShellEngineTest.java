@@ -42,6 +42,26 @@ class JShellEngineTest {
     }
 
     @Test
+    void onlyTheRecentUnnamedResultsStayDefined() {
+        JShellEngine fresh = new JShellEngine(JShellEngineTest.class.getClassLoader(), RendererRegistry.withDefaults(),
+                new MagicRegistry(), new HashMap<>(), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+        try {
+            for (int i = 1; i <= JShellEngine.KEPT_TEMP_RESULTS + 5; i++) {
+                assertTrue(fresh.execute(i + " * 2", i).ok());
+            }
+
+            CellResult recent = fresh.execute("$" + (JShellEngine.KEPT_TEMP_RESULTS + 5), 100);
+            CellResult old = fresh.execute("$1", 101);
+
+            assertEquals(String.valueOf(2 * (JShellEngine.KEPT_TEMP_RESULTS + 5)), recent.value().data().get("text/plain"));
+            assertEquals("CompilationError", old.failure().ename());
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
     void cellEndingInAStatementHasNoResult() {
         CellResult result = engine.execute("int c = 1;", 2);
 
