@@ -2,6 +2,8 @@ package io.meridian.hub;
 
 import io.helidon.webserver.WebServer;
 import io.meridian.hub.auth.AdminBootstrap;
+import io.meridian.hub.auth.BearerVerifier;
+import io.meridian.hub.auth.oidc.KeycloakAuth;
 import io.meridian.hub.auth.Authenticator;
 import io.meridian.hub.auth.LoginRateLimiter;
 import io.meridian.hub.auth.SessionStore;
@@ -14,6 +16,7 @@ import io.meridian.hub.catalog.PlatformApiDocument;
 import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.culler.IdleCuller;
+import io.meridian.hub.dashboard.DashboardService;
 import io.meridian.hub.db.Database;
 import io.meridian.hub.deployments.DeploymentProxy;
 import io.meridian.hub.deployments.DeploymentSettings;
@@ -97,7 +100,10 @@ public final class Main {
         GroupStore groups = new GroupStore(db);
         AdminBootstrap.run(config.adminPassword(), config.adminToken(), users, tokens, System.out);
 
-        Authenticator auth = new Authenticator(tokens, sessions, users);
+        // With Keycloak configured, its access tokens are API credentials next to hub tokens.
+        Optional<KeycloakAuth> keycloak = config.keycloak().map(settings -> KeycloakAuth.create(settings, users, groups));
+        Authenticator auth = new Authenticator(tokens, sessions, users,
+                keycloak.map(k -> List.<BearerVerifier>of(k.bearer())).orElse(List.of()));
         Metrics metrics = new Metrics(() -> serversByState(servers));
         Spawner spawner = spawner(config, Kernelspec.install(config.kernelJar(), config.dataDir()));
         resources.addFirst(spawner);
@@ -134,7 +140,7 @@ public final class Main {
         Inference inference = new Inference(db, deployments, catalog, deploySettings.oscar());
         Pages pages = new Pages(auth, sessions, users, tokens,
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
-                config.cookieSecure());
+                config.cookieSecure(), keycloak.isPresent());
 
         WebServer server = WebServer.builder()
                 .host(config.host())
@@ -157,6 +163,9 @@ public final class Main {
                                     config.spawn().keepalive()),
                             new TokensApi(auth, users, tokens),
                             new GroupsApi(auth, groups));
+                    routing.register("/hub/dashboard", new DashboardService(auth));
+                    // The Keycloak login answers /hub/oauth_*, /hub/logout (and /hub/login without local login) first.
+                    keycloak.ifPresent(k -> routing.register("/hub", k.login(sessions, auth, config.cookieSecure())));
                     routing.register("/hub", new OpsApi(auth, db, metrics, lifecycle::spawnerKind, spawnerFeatures::health), pages);
                     routing.register("/api/v1",
                             new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),

@@ -2,6 +2,7 @@ package io.meridian.hub.config;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.meridian.hub.auth.oidc.OidcSettings;
 import io.meridian.hub.spawners.DockerSettings;
 
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param kernelJar        the Meridian kernel jar whose kernelspec is installed for servers, may be null
  * @param kernelExtensions jars the kernel loads as extensions, path-separated (MERIDIAN_KERNEL_EXTENSIONS), may be null
  * @param jupyterCommand   the {@code jupyter} launcher of the local spawner (MERIDIAN_JUPYTER)
+ * @param keycloak         Keycloak (OIDC) login, empty for local accounts only (keycloak.*, MERIDIAN_KEYCLOAK_*)
  * @param login            login rate limiting
  * @param docker           the Docker spawner's settings ({@code docker:}); null unless {@code spawner} is docker
  */
@@ -49,7 +51,8 @@ public record HubConfig(String host,
                         String kernelExtensions,
                         Path jupyterCommand,
                         LoginConfig login,
-                        DockerSettings docker) {
+                        DockerSettings docker,
+                        Optional<OidcSettings> keycloak) {
 
     /** JDBC URL, user and password; {@link #embedded()} when none is configured. */
     public record DatabaseConfig(String url, String user, String password) {
@@ -122,7 +125,8 @@ public record HubConfig(String host,
                 env.getOrDefault("MERIDIAN_KERNEL_EXTENSIONS", yaml.get("kernel.extensions").asString().orElse(null)),
                 Path.of(env.getOrDefault("MERIDIAN_JUPYTER", yaml.get("local.jupyter").asString().orElse("/usr/bin/jupyter"))),
                 login,
-                spawner.equals("docker") ? DockerSettings.fromYaml(yaml, env, dataDir, spawn.startTimeout()) : null);
+                spawner.equals("docker") ? DockerSettings.fromYaml(yaml, env, dataDir, spawn.startTimeout()) : null,
+                OidcSettings.load(yaml, env, stripSlash(publicUrl)));
     }
 
     public static DatabaseConfig embedded(Path dataDir) {

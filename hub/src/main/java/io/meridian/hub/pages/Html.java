@@ -34,7 +34,7 @@ final class Html {
         String metas = meta.entrySet().stream()
                 .map(e -> "<meta name=\"" + esc(e.getKey()) + "\" content=\"" + esc(e.getValue()) + "\">")
                 .collect(Collectors.joining("\n"));
-        String nav = user == null ? "" : "<nav><span>" + esc(user) + "</span><a href=\"/hub/home\">Home</a>"
+        String nav = user == null ? "" : "<nav><span>" + esc(user) + "</span><a href=\"/hub/home\">Home</a><a href=\"/hub/dashboard/\">Dashboard</a>"
                 + "<a href=\"/hub/token\">Tokens</a><a href=\"/hub/logout\">Log out</a></nav>";
         String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" + metas

@@ -12,6 +12,7 @@ import io.meridian.hub.auth.Secrets;
 import io.meridian.hub.auth.SessionStore;
 import io.meridian.hub.auth.Token;
 import io.meridian.hub.auth.TokenStore;
+import io.meridian.hub.auth.oidc.KeycloakLogin;
 import io.meridian.hub.servers.ServerRow;
 import io.meridian.hub.servers.ServerState;
 import io.meridian.hub.users.User;
@@ -45,15 +46,23 @@ public final class Pages implements HttpService {
     private final TokenStore tokens;
     private final LoginRateLimiter limiter;
     private final boolean secureCookies;
+    private final boolean keycloakLink;
 
     public Pages(Authenticator auth, SessionStore sessions, UserStore users, TokenStore tokens,
                  LoginRateLimiter limiter, boolean secureCookies) {
+        this(auth, sessions, users, tokens, limiter, secureCookies, false);
+    }
+
+    /** @param keycloakLink whether the login page offers "Log in with Keycloak" */
+    public Pages(Authenticator auth, SessionStore sessions, UserStore users, TokenStore tokens,
+                 LoginRateLimiter limiter, boolean secureCookies, boolean keycloakLink) {
         this.auth = auth;
         this.sessions = sessions;
         this.users = users;
         this.tokens = tokens;
         this.limiter = limiter;
         this.secureCookies = secureCookies;
+        this.keycloakLink = keycloakLink;
     }
 
     @Override
@@ -93,7 +102,8 @@ public final class Pages implements HttpService {
                 + "<label for=\"username\">User name</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
                 + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" "
                 + "autocomplete=\"current-password\" required>"
-                + "<p><input type=\"submit\" value=\"Log in\"></p></form>");
+                + "<p><input type=\"submit\" value=\"Log in\"></p></form>"
+                + (keycloakLink ? KeycloakLogin.loginLinkHtml(next) : ""));
     }
 
     private void login(ServerRequest req, ServerResponse res) {

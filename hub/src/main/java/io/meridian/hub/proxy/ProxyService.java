@@ -204,7 +204,8 @@ public final class ProxyService implements HttpService, AutoCloseable {
     @Override
     public void close() {
         http.closeResource();
-        webSockets.close();
+        // close() would wait for every proxied WebSocket to end, which an open JupyterLab tab never does
+        webSockets.shutdownNow();
         webSocketThreads.close();
     }
 }
