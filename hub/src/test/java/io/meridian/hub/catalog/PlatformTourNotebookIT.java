@@ -1,8 +1,8 @@
 package io.meridian.hub.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.hub.ExecutedNotebook;
 import io.meridian.hub.web.Json;
-import io.meridian.platform.Platform;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,14 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * hub jar in a process of its own, on its embedded defaults, serving the repository's default catalog.
  */
 class PlatformTourNotebookIT {
-    private static final Path NOTEBOOK = Path.of("..", "docs", "examples", "platform-tour.ipynb").toAbsolutePath().normalize();
     private static final Path KERNEL_JAR = Path.of("..", "kernel", "target", "meridian-kernel.jar").toAbsolutePath().normalize();
     private static final Path HUB_JAR = Path.of(System.getProperty("meridian.hub.jar", "target/meridian-hub.jar")).toAbsolutePath();
     private static final String ADMIN_TOKEN = "platform-tour-admin-token-0123456789";
     private static Process hub;
     private static String hubUrl;
     private static String aliceToken;
-    private static JsonNode executed;
+    private static ExecutedNotebook executed;
 
     @BeforeAll
     static void runTheNotebookAgainstAHub() throws Exception {
@@ -65,23 +63,7 @@ class PlatformTourNotebookIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"scopes\": [\"self\"], \"note\": \"platform tour\"}")), 201))
                 .path("token").asText();
 
-        // Private copies: other builds may replace the shared jars while the notebook runs.
-        Path kernelJar = Files.copy(KERNEL_JAR, scratch.resolve("meridian-kernel.jar"));
-        Path prefix = scratch.resolve("prefix");
-        run(List.of(javaBinary(), "-jar", kernelJar.toString(), "install", "--prefix", prefix.toString()), Map.of(), scratch);
-        Path extension = Path.of(Platform.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (Files.isRegularFile(extension)) {
-            extension = Files.copy(extension, scratch.resolve("meridian-platform.jar"));
-        }
-        Path out = scratch.resolve("out");
-        run(List.of("/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute",
-                        "--ExecutePreprocessor.kernel_name=meridian-java", "--ExecutePreprocessor.timeout=120",
-                        "--output-dir", out.toString(), "--output", "executed.ipynb", NOTEBOOK.toString()),
-                Map.of("JUPYTER_PATH", prefix.resolve("share/jupyter").toString(),
-                        "MERIDIAN_HUB_API_URL", hubUrl + "/hub/api",
-                        "MERIDIAN_API_TOKEN", aliceToken,
-                        "MERIDIAN_KERNEL_EXTENSIONS", extension.toString()), scratch);
-        executed = Json.MAPPER.readTree(out.resolve("executed.ipynb").toFile());
+        executed = ExecutedNotebook.execute("platform-tour.ipynb", hubUrl + "/hub/api", aliceToken, 120);
     }
 
     @AfterAll
@@ -97,7 +79,7 @@ class PlatformTourNotebookIT {
     @Test
     void everyCellRunsWithoutAnError() {
         int cells = 0;
-        for (JsonNode cell : executed.path("cells")) {
+        for (JsonNode cell : executed.json().path("cells")) {
             if (cell.path("cell_type").asText().equals("code")) {
                 cells++;
                 for (JsonNode output : cell.path("outputs")) {
@@ -110,22 +92,22 @@ class PlatformTourNotebookIT {
 
     @Test
     void theCatalogShowsAsATableAndACard() {
-        assertTrue(output("connected", "text/plain").contains("Meridian platform at http://127.0.0.1:"));
-        assertEquals("\"alice\"", output("me", "text/plain"));
-        String table = output("search", "text/html");
+        assertTrue(executed.output("connected", "text/plain").contains("Meridian platform at http://127.0.0.1:"));
+        assertEquals("\"alice\"", executed.output("me", "text/plain"));
+        String table = executed.output("search", "text/html");
         assertTrue(table.startsWith("<table") && table.contains("iris-classifier") && table.contains("plant-species-classifier"), table);
-        assertTrue(output("card", "text/html").contains("meridian/module-iris"));
-        assertEquals("2.3.0 Iris flower classifier (Java)\n", stdout("metadata"));
+        assertTrue(executed.output("card", "text/html").contains("meridian/module-iris"));
+        assertEquals("2.3.0 Iris flower classifier (Java)\n", executed.stdout("metadata"));
     }
 
     @Test
     void storageRoundTripsAndListsWithHumanSizes() {
-        assertEquals("\"written from the platform tour\"", output("write", "text/plain"));
-        assertEquals("\"text/csv\"", output("upload", "text/plain"));
-        String listing = output("listing", "text/html");
+        assertEquals("\"written from the platform tour\"", executed.output("write", "text/plain"));
+        assertEquals("\"text/csv\"", executed.output("upload", "text/plain"));
+        String listing = executed.output("listing", "text/html");
         assertTrue(listing.contains("iris-sample.csv") && listing.contains("107 B") && listing.contains("tour-notes.txt"), listing);
-        assertEquals("3", output("download", "text/plain"));
-        assertEquals("404: no module 'no-such-module' in the catalog\n", stdout("errors"));
+        assertEquals("3", executed.output("download", "text/plain"));
+        assertEquals("404: no module 'no-such-module' in the catalog\n", executed.stdout("errors"));
     }
 
     @Test
@@ -140,43 +122,6 @@ class PlatformTourNotebookIT {
         HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(hubUrl + "/api/v1/storage/files?path=/big.bin"))
                 .header("Authorization", "token " + aliceToken).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertTrue(java.util.Arrays.equals(eightMiB, get.body()));
-    }
-
-    private static JsonNode cell(String id) {
-        for (JsonNode cell : executed.path("cells")) {
-            if (cell.path("id").asText().equals(id)) {
-                return cell;
-            }
-        }
-        throw new AssertionError("no cell " + id);
-    }
-
-    private static String output(String id, String mime) {
-        for (JsonNode output : cell(id).path("outputs")) {
-            if (output.path("data").has(mime)) {
-                return text(output.path("data").path(mime));
-            }
-        }
-        throw new AssertionError(id + " has no " + mime + " output: " + cell(id).path("outputs"));
-    }
-
-    private static String stdout(String id) {
-        StringBuilder out = new StringBuilder();
-        for (JsonNode output : cell(id).path("outputs")) {
-            if (output.path("name").asText().equals("stdout")) {
-                out.append(text(output.path("text")));
-            }
-        }
-        return out.toString();
-    }
-
-    private static String text(JsonNode node) {
-        if (node.isArray()) {
-            StringBuilder s = new StringBuilder();
-            node.forEach(n -> s.append(n.asText()));
-            return s.toString();
-        }
-        return node.asText();
     }
 
     private static void waitUntilUp(HttpClient http, String hubUrl, Path log) throws Exception {
@@ -216,16 +161,4 @@ class PlatformTourNotebookIT {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void run(List<String> command, Map<String, String> env, Path scratch) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        for (String variable : List.of("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")) {
-            builder.environment().put(variable, Files.createDirectories(scratch.resolve(variable.toLowerCase())).toString());
-        }
-        builder.environment().put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
-        Process process = builder.start();
-        String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "still running: " + command.get(0));
-        assertEquals(0, process.exitValue(), String.join(" ", command) + "\n" + log);
-    }
 }
