@@ -11,6 +11,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 image="${MERIDIAN_NOTEBOOK_IMAGE:-meridian/notebook:latest}"
 kernel_jar="${MERIDIAN_KERNEL_JAR:-$root/kernel/target/meridian-kernel.jar}"
+# the platform extension every kernel in the image preloads (the `platform` object in cells)
+platform_jar="${MERIDIAN_PLATFORM_JAR:-$(ls "$root"/extensions/platform/target/meridian-platform-*.jar 2>/dev/null \
+  | grep -v -e sources -e tests | head -n1)}"
 with_kernel=1
 [ "${1:-}" = "--without-kernel" ] && with_kernel=0
 
@@ -29,6 +32,11 @@ mkdir "$context/kernel"
 cp "$here/notebook/warm-up.py" "$context/kernel/"
 if [ "$with_kernel" = 1 ]; then
   cp "$kernel_jar" "$context/kernel/meridian-kernel.jar"
+  if [ -n "$platform_jar" ] && [ -f "$platform_jar" ]; then
+    cp "$platform_jar" "$context/kernel/meridian-platform.jar"
+  else
+    echo "build.sh: no platform extension jar (mvn -pl extensions/platform package); kernels get no 'platform'" >&2
+  fi
   kernel_label="$(sha256sum "$kernel_jar" | cut -c1-12)"
 else
   echo "built without the Java kernel" >"$context/kernel/NO-KERNEL"

@@ -14,7 +14,7 @@ export async function admin(root) {
         h("td", { class: "hide-narrow" }, u.last_activity ? new Date(u.last_activity).toLocaleString() : "–"),
         h("td", {}, Object.keys(u.servers || {}).length));
     });
-    users.replaceChildren(table(["User", "Role", "Last activity", "Servers"], urows));
+    users.replaceChildren(table(["User", "Role", "Last activity", "Servers"], urows, ["Last activity"]));
     const rrows = active.map(({ user, name, s }) => {
       const path = `/hub/api/users/${encodeURIComponent(user)}` + (name ? `/servers/${encodeURIComponent(name)}` : "/server");
       const state = s.ready ? "ready" : s.pending === "spawn" ? "starting" : s.pending === "stop" ? "stopping" : "stopped";

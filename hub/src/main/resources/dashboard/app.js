@@ -12,6 +12,8 @@ let me = null;
 let cleanup = null;
 
 async function route() {
+  // In-page anchors such as the skip link are not routes.
+  if (location.hash && !location.hash.startsWith("#/")) return;
   const [name, ...rest] = (location.hash.replace(/^#\/?/, "") || "home").split("/");
   const view = views[name] && (name !== "admin" || me.admin) ? name : "home";
   document.querySelectorAll("[data-nav]").forEach((a) => {

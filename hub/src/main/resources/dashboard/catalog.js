@@ -43,20 +43,20 @@ async function detail(root, id) {
     h("p", {}, m.summary || ""),
     h("p", {}, (m.tags || []).map((t) => h("span", { class: "tag" }, t))),
     h("p", { class: "muted" }, `Image: ${m.image || "none"} · tasks: ${(m.tasks || []).join(", ") || "–"} · categories: ${(m.categories || []).join(", ") || "–"}`),
-    h("div", { class: "card", style: null }, m.description || ""),
+    h("div", { class: "card" }, m.description || ""),
     await deployForm(m));
 }
 
 async function deployForm(m) {
   const section = h("section", { class: "card", id: "deploy" }, h("h3", {}, "Deploy"));
   const purpose = h("select", { id: "deploy-purpose" }, h("option", { value: "inference" }, "inference"), h("option", { value: "training" }, "training"));
-  const fields = h("div");
+  const fields = h("div", { class: "fields" });
   const warnings = h("ul");
   async function load() {
     const config = await api("GET", `/api/v1/catalog/modules/${encodeURIComponent(m.id)}/config?purpose=${purpose.value}`);
     const g = config.granted || {};
     fields.replaceChildren(
-      ["cpu", "memory_mb", "gpu"].map((key) => h("span", {},
+      ...["cpu", "memory_mb", "gpu"].map((key) => h("span", {},
         h("label", { for: `deploy-${key}` }, { cpu: "CPUs", memory_mb: "Memory (MB)", gpu: "GPUs" }[key]),
         h("input", { id: `deploy-${key}`, type: "number", min: 0, value: g[key] ?? 0, required: true }))));
     warnings.replaceChildren(...(config.warnings || []).map((w) => h("li", {}, w)));

@@ -16,15 +16,16 @@ export async function deployments(root) {
       h("td", {}, Object.entries(x.endpoints || {}).map(([k, v]) => h("div", {}, h("a", { href: v }, k)))),
       h("td", {}, h("div", { class: "actions" },
         action("Logs", async () => {
-          const text = await fetch(`/api/v1/deployments/${x.id}/logs?tail=200`, { credentials: "same-origin" }).then((r) => r.text());
+          const text = (await api("GET", `/api/v1/deployments/${x.id}/logs?tail=200`)).logs || "(no output yet)";
           logs.replaceChildren(h("h3", {}, `Logs of ${x.id.slice(0, 12)}`), h("pre", { class: "logs" }, text));
         }),
         action("Delete", async () => { await api("DELETE", `/api/v1/deployments/${x.id}`); await refresh(); }, { class: "danger" })))));
     deps.replaceChildren(drows.length ? table(["Deployment", "State", "Endpoints", "Actions"], drows) : h("p", { class: "muted" }, "No deployments yet; deploy one from the catalog."));
     const trows = listOf(t, "trainings").map((x) => h("tr", { "data-training": x.id },
-      h("td", {}, h("code", {}, x.id.slice(0, 12))),
+      h("td", {}, h("code", {}, x.id.slice(0, 12)), h("div", { class: "muted" }, `on ${(x.deployment || "").slice(0, 12)}`)),
       h("td", {}, stateLabel(x.status), x.message ? h("div", { class: "muted" }, x.message) : null),
-      h("td", {}, typeof x.progress === "number" ? h("progress", { max: 1, value: x.progress, "aria-label": "progress" }) : "–"),
+      h("td", {}, typeof x.progress === "number" ? h("progress", { max: 1, value: x.progress, "aria-label": "progress" }) : "–",
+        Object.entries(x.metrics || {}).map(([k, v]) => h("div", { class: "muted" }, `${k}: ${v}`))),
       h("td", {}, x.status === "running" ? action("Cancel", async () => { await api("DELETE", `/api/v1/trainings/${x.id}`); await refresh(); }, { class: "danger" }) : "")));
     trains.replaceChildren(trows.length ? table(["Training", "Status", "Progress", ""], trows) : h("p", { class: "muted" }, "No trainings."));
   }

@@ -80,8 +80,9 @@ export function bytes(n) {
   return `${i ? n.toFixed(1) : n} ${units[i]}`;
 }
 
-export function table(headers, rows) {
+/** A table; columns named in `narrowHidden` are left out on narrow screens (their cells carry class hide-narrow). */
+export function table(headers, rows, narrowHidden = []) {
   return h("div", { class: "table-wrap" }, h("table", {},
-    h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))),
+    h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col", class: narrowHidden.includes(t) ? "hide-narrow" : null }, t)))),
     h("tbody", {}, rows)));
 }

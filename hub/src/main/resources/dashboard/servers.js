@@ -94,6 +94,7 @@ export async function servers(root, me) {
       return h("tr", { "data-server": label }, h("td", {}, label), h("td", {}, stateLabel(state)), h("td", {}, actions));
     });
     list.replaceChildren(table(["Server", "State", "Actions"], rows));
+    return all;
   }
 
   const form = h("form", { class: "inline card", id: "new-server" },
@@ -108,8 +109,7 @@ export async function servers(root, me) {
     try { await start(name, pick && pick.value); form.reset(); } catch (e) { showError(e); }
   });
 
-  await refresh();
-  const pending = Object.entries(me.servers || {}).find(([, s]) => s.pending === "spawn");
+  const pending = Object.entries(await refresh()).find(([, s]) => s.pending === "spawn");
   if (pending) watch(pending[0], serverPath(me.name, pending[0]) + "/progress");
   root.append(h("h2", {}, "Your servers"), list, progressBox, form);
   return () => sources.forEach((s) => s.close());

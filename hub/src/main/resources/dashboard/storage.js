@@ -58,7 +58,7 @@ export async function storage(root) {
             await open(dir);
           }, { class: "danger" }))));
     });
-    listing.replaceChildren(rows.length ? table(["Name", "Size", "Modified", "Actions"], rows) : h("p", { class: "muted" }, "This folder is empty."));
+    listing.replaceChildren(rows.length ? table(["Name", "Size", "Modified", "Actions"], rows, ["Size", "Modified"]) : h("p", { class: "muted" }, "This folder is empty."));
   }
 
   const fileInput = h("input", { id: "upload-file", type: "file" });

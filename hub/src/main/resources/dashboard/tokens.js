@@ -12,8 +12,8 @@ export async function tokens(root, me) {
       h("td", {}, t.note || h("span", { class: "muted" }, "no note")),
       h("td", { class: "hide-narrow" }, (t.scopes || []).join(" ")),
       h("td", {}, t.expires_at ? new Date(t.expires_at).toLocaleDateString() : "never"),
-      h("td", {}, action(`Revoke ${t.note || t.id}`, async () => { await api("DELETE", `${base}/${t.id}`); await refresh(); }, { class: "danger" }))));
-    list.replaceChildren(rows.length ? table(["Note", "Scopes", "Expires", ""], rows) : h("p", { class: "muted" }, "No tokens."));
+      h("td", {}, action(`Revoke ${t.note || "token " + t.id}`, async () => { await api("DELETE", `${base}/${t.id}`); await refresh(); }, { class: "danger" }))));
+    list.replaceChildren(rows.length ? table(["Note", "Scopes", "Expires", ""], rows, ["Scopes"]) : h("p", { class: "muted" }, "No tokens."));
   }
 
   const form = h("form", { class: "inline card" },

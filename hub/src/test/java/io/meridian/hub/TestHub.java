@@ -75,8 +75,9 @@ public final class TestHub implements AutoCloseable {
             Path config = dataDir.resolve("hub-test.yml");
             Files.createDirectories(dataDir);
             // Short waits so tests see keepalives and rate limits quickly; the culler stays out of the way.
-            Files.writeString(config, """
-                    host: 127.0.0.1
+            // Loopback unless the test needs containers to reach the hub (then its YAML names the host).
+            String host = extraYaml.lines().anyMatch(l -> l.startsWith("host:")) ? "" : "host: 127.0.0.1\n";
+            Files.writeString(config, host + """
                     spawn:
                       answer_within_ms: 200
                       keepalive_seconds: 1

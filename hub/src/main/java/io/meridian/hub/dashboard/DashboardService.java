@@ -41,7 +41,7 @@ public final class DashboardService implements HttpService {
     }
 
     private void index(ServerRequest req, ServerResponse res) {
-        if (!req.path().path().endsWith("/")) {
+        if (!req.prologue().uriPath().path().endsWith("/")) {
             redirect(res, "/hub/dashboard/");
             return;
         }

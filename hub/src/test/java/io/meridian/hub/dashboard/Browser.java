@@ -16,6 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Headless Debian Chromium driven through its own chromedriver (paths given, so Selenium Manager
@@ -26,6 +30,15 @@ final class Browser implements AutoCloseable {
 
     final ChromeDriver driver;
     private final Path profile;
+
+    // Chromium is newer than Selenium's DevTools bindings; the tests use WebDriver only, so that warning is noise.
+    // Held in fields: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+    private static final List<Logger> QUIET = List.of(
+            Logger.getLogger("org.openqa.selenium.devtools"), Logger.getLogger("org.openqa.selenium.chromium"));
+
+    static {
+        QUIET.forEach(logger -> logger.setLevel(Level.SEVERE));
+    }
 
     Browser() {
         try {
@@ -78,7 +91,7 @@ final class Browser implements AutoCloseable {
     public void close() {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a leftover temp profile is harmless
         }

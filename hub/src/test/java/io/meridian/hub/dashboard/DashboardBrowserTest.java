@@ -182,6 +182,11 @@ class DashboardBrowserTest {
         Object status = browser.driver.executeAsyncScript(
                 "const done = arguments[0]; fetch('/hub/api/users').then(r => done(r.status), e => done(-1));");
         assertEquals(403L, status);
+
+        browser.driver.get(hub.url("/hub/dashboard/#/deployments"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-view='deployments']"),
+                "No deployments yet"));
+        browser.screenshot("deployments");
     }
 
     @Test
@@ -197,7 +202,7 @@ class DashboardBrowserTest {
 
         click(By.xpath("//button[normalize-space()='Revoke from the dashboard']"));
         browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//td[normalize-space()='from the dashboard']")));
-        assertEquals(403, hub.get("/hub/api/user", token).status());
+        assertEquals(401, hub.get("/hub/api/user", token).status());
     }
 
     @Test

@@ -106,6 +106,8 @@ class DockerHubTest {
         String kernelId = startJavaKernel(user, token);
         try (KernelMessages kernel = kernel(user, token, kernelId)) {
             assertEquals("42", kernel.execute("int answer = 6 * 7;\nanswer", Duration.ofSeconds(180)));
+            assertEquals("\"" + user + "\"", kernel.execute("platform.me().name()", Duration.ofSeconds(60)),
+                    "the image's platform extension calls the hub back from inside the container");
         }
 
         // the hub goes away with the server running and comes back on the same port and data
@@ -280,7 +282,9 @@ class DockerHubTest {
     // ---- helpers
 
     private static TestHub startHub(Path data, Map<String, String> env) {
+        // all interfaces: kernels in containers call the hub back through the bridge network's gateway
         return TestHub.start(data, env, 20, 300, 0, """
+                host: 0.0.0.0
                 spawner: docker
                 docker:
                   network: %s

@@ -90,6 +90,7 @@ public final class DockerSpawner implements Spawner {
     private final SpawnTimes spawnTimes;
     private final HttpClient http;
     private final Object networkLock = new Object();
+    private volatile String networkGateway;
 
     public DockerSpawner(DockerSpawnerConfig config) {
         this.config = config;
@@ -440,7 +441,42 @@ public final class DockerSpawner implements Spawner {
             } catch (RuntimeException e) {
                 throw new SpawnException("Cannot create Docker network " + config.network() + ": " + describe(e), e);
             }
+            if (networkGateway == null) {
+                networkGateway = gatewayOf(config.network());
+            }
         }
+    }
+
+    /** The host's address on the bridge network, or null when Docker does not say (then URLs stay as given). */
+    private String gatewayOf(String network) {
+        try {
+            var ipam = docker.inspectNetworkCmd().withNetworkId(network).exec().getIpam();
+            if (ipam == null || ipam.getConfig() == null) {
+                return null;
+            }
+            return ipam.getConfig().stream().map(c -> c.getGateway())
+                    .filter(g -> g != null && !g.isEmpty() && !g.contains(":")).findFirst().orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the gateway of Docker network {}: {}", network, describe(e));
+            return null;
+        }
+    }
+
+    /**
+     * A hub URL on the loopback interface means "this host"; inside a container that is the bridge
+     * network's gateway (the hub listens on all interfaces by default).
+     */
+    static String reachableFromContainers(String url, String gateway) {
+        if (url == null || gateway == null) {
+            return url;
+        }
+        URI uri = URI.create(url);
+        String host = uri.getHost();
+        if (host == null || !(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]"))) {
+            return url;
+        }
+        return uri.getScheme() + "://" + gateway + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
     private void ensureVolume(String volume, ServerRef ref) throws SpawnException {
@@ -516,6 +552,9 @@ public final class DockerSpawner implements Spawner {
 
     private List<String> environment(SpawnRequest request, List<String> gpuIds) {
         Map<String, String> env = new LinkedHashMap<>(request.environment());
+        // host paths mean nothing in a container: the image carries its own kernel extensions
+        env.remove("MERIDIAN_KERNEL_EXTENSIONS");
+        env.computeIfPresent("MERIDIAN_HUB_API_URL", (k, url) -> reachableFromContainers(url, networkGateway));
         env.put("JUPYTER_TOKEN", request.serverToken());
         env.put("MERIDIAN_BASE_URL", request.baseUrl());
         env.put("MERIDIAN_PORT", Integer.toString(config.port()));
