@@ -8,7 +8,8 @@ if ! docker info >/dev/null 2>&1; then
     return 1
   fi
   echo "meridian: starting dockerd (log: /var/log/meridian-dockerd.log)"
-  nohup dockerd >/var/log/meridian-dockerd.log 2>&1 &
+  # setsid: the daemon must outlive the shell (and process group) that started it
+  setsid nohup dockerd >/var/log/meridian-dockerd.log 2>&1 </dev/null &
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && break
     sleep 1

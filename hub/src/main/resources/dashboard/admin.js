@@ -24,8 +24,19 @@ export async function admin(root) {
     running.replaceChildren(rrows.length ? table(["User", "Server", "State", ""], rrows) : h("p", { class: "muted", id: "no-running" }, "No server is running."));
   }
 
+  const gpus = h("div");
+  try {
+    const list = (await api("GET", "/api/v1/admin/gpus")).gpus || [];
+    gpus.replaceChildren(list.length
+      ? table(["GPU", "Name", "Memory", "Held by"], list.map((g) => h("tr", { "data-gpu": g.id },
+        h("td", {}, String(g.index)), h("td", {}, g.name), h("td", {}, `${g.memoryMiB} MiB`),
+        h("td", {}, g.free ? "free" : (g.holders || []).map((x) => `${x.user}/${x.server || "default"}`).join(", ") + (g.shared ? " (shared)" : "")))))
+      : h("p", { class: "muted" }, "This hub has no GPUs."));
+  } catch (e) {
+    gpus.replaceChildren(h("p", { class: "muted" }, `GPUs: ${e.message}`));
+  }
   await refresh();
   const timer = setInterval(() => refresh().catch(() => {}), 3000);
-  root.append(h("h2", {}, "Running servers"), running, h("h2", {}, "Users"), users);
+  root.append(h("h2", {}, "Running servers"), running, h("h2", {}, "Users"), users, h("h2", {}, "GPUs"), gpus);
   return () => clearInterval(timer);
 }

@@ -22,6 +22,14 @@ async function profiles() {
   }
 }
 
+function profileLabel(p) {
+  const parts = [];
+  if (p.cpus) parts.push(`${p.cpus} CPU`);
+  if (p.memoryBytes) parts.push(bytes(p.memoryBytes));
+  if (p.gpus) parts.push(`${p.gpus} GPU${p.gpuSharing ? " (shared)" : ""}`);
+  return (p.displayName || p.name) + (parts.length ? ` (${parts.join(", ")})` : "");
+}
+
 export async function servers(root, me) {
   const sources = new Set();
   const offered = await profiles();
@@ -32,7 +40,8 @@ export async function servers(root, me) {
     const bar = h("progress", { max: 100, value: 0, "aria-label": `Start of ${server || "default"}` });
     const log = h("ol", { class: "log" });
     const title = h("h3", {}, `Starting ${server || "default server"}`);
-    const box = h("div", { class: "card", "data-progress": server || "default" }, title, bar, log);
+    const pull = h("p", { class: "pull", hidden: true });
+    const box = h("div", { class: "card", "data-progress": server || "default" }, title, bar, pull, log);
     progressBox.replaceChildren(box);
     const source = new EventSource(url);
     sources.add(source);
@@ -40,8 +49,13 @@ export async function servers(root, me) {
       let event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (typeof event.progress === "number") bar.value = event.progress;
-      const extra = event.bytes !== undefined ? ` (${bytes(event.bytes)}${event.total_bytes ? " of " + bytes(event.total_bytes) : ""})` : "";
-      if (event.message) log.append(h("li", {}, event.message + extra));
+      const details = event.details || {};
+      if (typeof details.bytesTotal === "number" && details.bytesTotal > 0) {
+        pull.hidden = false;
+        pull.replaceChildren(`Image download: ${bytes(details.bytesDone || 0)} of ${bytes(details.bytesTotal)} `,
+          h("progress", { max: details.bytesTotal, value: details.bytesDone || 0, "aria-label": "Image download" }));
+      }
+      if (event.message) log.append(h("li", {}, event.message));
       log.scrollTop = log.scrollHeight;
       if (event.ready || event.failed) {
         source.close();
@@ -69,7 +83,7 @@ export async function servers(root, me) {
     if (!offered.length) return null;
     return h("span", {},
       h("label", { for: id }, "Profile"),
-      h("select", { id }, offered.map((p) => h("option", { value: p.name }, p.display_name || p.description || p.name))));
+      h("select", { id }, offered.map((p) => h("option", { value: p.name, selected: p.isDefault === true }, profileLabel(p)))));
   }
 
   async function refresh() {

@@ -1,6 +1,8 @@
 package io.meridian.hub;
 
 import io.helidon.webserver.WebServer;
+import io.meridian.hub.audit.AuditApi;
+import io.meridian.hub.audit.AuditLog;
 import io.meridian.hub.auth.AdminBootstrap;
 import io.meridian.hub.auth.BearerVerifier;
 import io.meridian.hub.auth.oidc.KeycloakAuth;
@@ -138,6 +140,7 @@ public final class Main {
         resources.addFirst(trainings);
         trainings.startPolling(deploySettings.pollInterval());
         Inference inference = new Inference(db, deployments, catalog, deploySettings.oscar());
+        AuditApi audit = new AuditApi(auth::api, new AuditLog(db), Clock.systemUTC());
         Pages pages = new Pages(auth, sessions, users, tokens,
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
                 config.cookieSecure(), keycloak.isPresent());
@@ -153,6 +156,7 @@ public final class Main {
                 .routing(routing -> {
                     ErrorHandling.register(routing);
                     routing.addFilter(new PayloadLimit("/hub/", config.maxPayloadBytes()));
+                    routing.addFilter(audit);
                     routing.addFilter((chain, req, res) -> {
                         chain.proceed();
                         metrics.httpRequest(req.prologue().method().text(), res.status().code());
@@ -175,7 +179,8 @@ public final class Main {
                             new DeploymentsApi(auth::api, deployments),
                             new TrainingsApi(auth::api, trainings),
                             new InferenceApi(auth::api, inference),
-                            new SpawnersApi(auth::api, spawnerFeatures));
+                            new SpawnersApi(auth::api, spawnerFeatures),
+                            audit);
                     routing.register("/deployments", new DeploymentProxy(auth::api, deployments));
                     routing.register("/user", proxy);
                     routing.get("/", (req, res) -> res.status(302).header("Location", "/hub/home").send());

@@ -36,6 +36,7 @@ class DashboardBrowserTest {
     private static final String USER_PASSWORD = "ada-browser-password";
     private static TestHub hub;
     private static Database db;
+    private static String adaToken;
     private Browser browser;
 
     @BeforeAll
@@ -44,12 +45,15 @@ class DashboardBrowserTest {
         String url = "jdbc:h2:mem:dashboard-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         hub = TestHub.start(TestHub.tempDir(), Map.of("MERIDIAN_DB_URL", url));
         db = Database.open(new HubConfig.DatabaseConfig(url, "", ""));
-        hub.userWithToken(USER);
+        adaToken = hub.userWithToken(USER);
         new UserStore(db).setPassword(USER, Passwords.hash(USER_PASSWORD), false);
     }
 
     @AfterAll
     static void stopHub() {
+        for (JsonNode d : hub.get("/api/v1/deployments", adaToken).json()) {
+            hub.call("DELETE", "/api/v1/deployments/" + d.get("id").asText(), adaToken, null);
+        }
         hub.stopAllServers();
         hub.close();
         db.close();
@@ -62,7 +66,11 @@ class DashboardBrowserTest {
 
     @AfterEach
     void closeBrowser() {
-        browser.close();
+        try {
+            assertEquals(List.of(), browser.consoleErrors(), "the page logged errors (scripts, CSP)");
+        } finally {
+            browser.close();
+        }
     }
 
     @Test
@@ -120,6 +128,36 @@ class DashboardBrowserTest {
         JsonNode config = hub.get("/api/v1/catalog/modules/iris-classifier/config?purpose=inference", TestHub.ADMIN_TOKEN).json();
         assertEquals(config.at("/granted/cpu").asText(), cpu.getAttribute("value"));
         browser.screenshot("module");
+    }
+
+    @Test
+    void moduleIsDeployedFromItsPageThenTrainedCancelledAndDeleted() {
+        logIn(USER, USER_PASSWORD);
+        browser.driver.get(hub.url("/hub/dashboard/#/catalog/iris-classifier"));
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("deploy-cpu")));
+        click(By.xpath("//section[@id='deploy']//button[normalize-space()='Deploy']"));
+        WebElement row = browser.waitFor(180, ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-deployment]")));
+        String id = row.getAttribute("data-deployment");
+        browser.waitFor(60, ExpectedConditions.textToBe(By.cssSelector("tr[data-deployment] .state"), "running"));
+        assertEquals("iris-classifier", hub.get("/api/v1/deployments/" + id, adaToken).json().get("module").asText());
+        click(By.xpath("//tr[@data-deployment]//a[normalize-space()='deepaas']"));
+        browser.waitFor(ExpectedConditions.urlContains("/deployments/" + id + "/"));
+        browser.navigate().back();
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-deployment]")));
+
+        int started = hub.post("/api/v1/trainings", adaToken, """
+                {"deployment": "%s", "args": {"epochs": 100000, "epoch_delay_ms": 10}}""".formatted(id)).status();
+        assertEquals(201, started);
+        click(By.xpath("//tr[@data-training]//button[normalize-space()='Cancel']"));
+        browser.waitFor(60, ExpectedConditions.textToBe(By.cssSelector("tr[data-training] .state"), "cancelled"));
+
+        click(By.xpath("//tr[@data-deployment]//button[normalize-space()='Logs']"));
+        browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("pre.logs")));
+        browser.screenshot("deployments-running");
+        click(By.xpath("//tr[@data-deployment]//button[normalize-space()='Delete']"));
+        browser.waitFor(60, ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-view='deployments']"),
+                "No deployments yet"));
+        assertEquals(404, hub.get("/api/v1/deployments/" + id, adaToken).status());
     }
 
     @Test
@@ -224,7 +262,15 @@ class DashboardBrowserTest {
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), name));
     }
 
+    // Lists that refresh themselves may replace the element between finding and clicking: then find it again.
     private void click(By by) {
-        browser.waitFor(ExpectedConditions.elementToBeClickable(by)).click();
+        browser.waitFor(driver -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(by).apply(driver);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
     }
 }
