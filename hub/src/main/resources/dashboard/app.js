@@ -10,8 +10,10 @@ import { admin } from "./admin.js";
 const views = { home: servers, catalog, deployments, storage, tokens, admin };
 let me = null;
 let cleanup = null;
+let turn = 0;
 
-async function route() {
+async function route(event) {
+  const moved = event !== undefined;
   // In-page anchors such as the skip link are not routes.
   if (location.hash && !location.hash.startsWith("#/")) return;
   const [name, ...rest] = (location.hash.replace(/^#\/?/, "") || "home").split("/");
@@ -23,11 +25,21 @@ async function route() {
   clearError();
   const main = document.getElementById("main");
   main.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  // Views load asynchronously: only the latest navigation may fill the page.
+  const mine = ++turn;
   try {
     const content = h("div", { "data-view": view });
-    cleanup = (await views[view](content, me, rest.map(decodeURIComponent))) || null;
+    const stop = (await views[view](content, me, rest.map(decodeURIComponent))) || null;
+    if (mine !== turn) {
+      if (stop) stop();
+      return;
+    }
+    cleanup = stop;
     main.replaceChildren(content);
+    // After a change of page, screen readers and keyboards start at the new content, not at the old link.
+    if (moved) main.focus();
   } catch (e) {
+    if (mine !== turn) return;
     main.replaceChildren();
     showError(e);
   }

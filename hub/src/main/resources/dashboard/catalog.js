@@ -69,7 +69,7 @@ async function deployForm(m) {
     const resources = {};
     for (const key of ["cpu", "memory_mb", "gpu"]) resources[key] = Number(form.querySelector(`#deploy-${key}`).value);
     try {
-      await api("POST", "/api/v1/deployments", { module: m.id, resources });
+      await api("POST", "/api/v1/deployments", { module: m.id, purpose: purpose.value, resources });
       location.hash = "#/deployments";
     } catch (e) { showError(e); }
   });

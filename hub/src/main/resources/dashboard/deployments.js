@@ -25,7 +25,7 @@ export async function deployments(root) {
       h("td", {}, h("code", {}, x.id.slice(0, 12)), h("div", { class: "muted" }, `on ${(x.deployment || "").slice(0, 12)}`)),
       h("td", {}, stateLabel(x.status), x.message ? h("div", { class: "muted" }, x.message) : null),
       h("td", {}, typeof x.progress === "number" ? h("progress", { max: 1, value: x.progress, "aria-label": "progress" }) : "–",
-        Object.entries(x.metrics || {}).map(([k, v]) => h("div", { class: "muted" }, `${k}: ${v}`))),
+        Object.entries(x.metrics || {}).map(([k, v]) => h("div", { class: "muted" }, `${k}: ${typeof v === "number" ? +v.toPrecision(4) : v}`))),
       h("td", {}, x.status === "running" ? action("Cancel", async () => { await api("DELETE", `/api/v1/trainings/${x.id}`); await refresh(); }, { class: "danger" }) : "")));
     trains.replaceChildren(trows.length ? table(["Training", "Status", "Progress", ""], trows) : h("p", { class: "muted" }, "No trainings."));
   }

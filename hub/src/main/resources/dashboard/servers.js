@@ -32,6 +32,8 @@ function profileLabel(p) {
 
 export async function servers(root, me) {
   const sources = new Set();
+  let poll = null;
+  let closed = false;
   const offered = await profiles();
   const list = h("div");
   const progressBox = h("section", { "aria-live": "polite", id: "spawn-progress" });
@@ -108,6 +110,9 @@ export async function servers(root, me) {
       return h("tr", { "data-server": label }, h("td", {}, label), h("td", {}, stateLabel(state)), h("td", {}, actions));
     });
     list.replaceChildren(table(["Server", "State", "Actions"], rows));
+    // A stop the hub answered with 202 finishes in the background: look again until it has.
+    clearTimeout(poll);
+    if (!closed && Object.values(all).some((s) => stateOf(s) === "stopping")) poll = setTimeout(() => refresh().catch(showError), 1000);
     return all;
   }
 
@@ -126,5 +131,5 @@ export async function servers(root, me) {
   const pending = Object.entries(await refresh()).find(([, s]) => s.pending === "spawn");
   if (pending) watch(pending[0], serverPath(me.name, pending[0]) + "/progress");
   root.append(h("h2", {}, "Your servers"), list, progressBox, form);
-  return () => sources.forEach((s) => s.close());
+  return () => { closed = true; clearTimeout(poll); sources.forEach((s) => s.close()); };
 }

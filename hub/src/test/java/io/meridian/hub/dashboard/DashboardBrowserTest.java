@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -241,6 +242,21 @@ class DashboardBrowserTest {
         click(By.xpath("//button[normalize-space()='Revoke from the dashboard']"));
         browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//td[normalize-space()='from the dashboard']")));
         assertEquals(401, hub.get("/hub/api/user", token).status());
+    }
+
+    @Test
+    void keyboardAloneReachesAPageAndLandsOnItsContent() {
+        logIn(USER, USER_PASSWORD);
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-view='home']")));
+        WebElement focused = browser.driver.switchTo().activeElement();
+        for (int tab = 0; tab < 12 && !"Catalog".equals(focused.getText()); tab++) {
+            focused.sendKeys(Keys.TAB);
+            focused = browser.driver.switchTo().activeElement();
+        }
+        assertEquals("Catalog", focused.getText(), "the nav links are reachable with Tab");
+        focused.sendKeys(Keys.ENTER);
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-view='catalog']")));
+        browser.waitFor(driver -> "main".equals(driver.switchTo().activeElement().getAttribute("id")));
     }
 
     @Test

@@ -32,9 +32,16 @@ public final class ProxyBench {
         int seconds = options.getOrDefault("seconds", 3);
         int rounds = options.getOrDefault("rounds", 3);
         int executes = options.getOrDefault("executes", 300);
+        boolean pin = options.getOrDefault("pin", 0) == 1;
 
         try (RunningJupyter jupyter = RunningJupyter.start(RunningJupyter.tempRoot(), "bench", "");
              ProxyService proxy = new ProxyService(gate(jupyter), ProxySettings.defaults())) {
+            if (pin) {
+                // As deployed, the hub and a user's server do not share a core: Jupyter (and its kernels) on CPU 0,
+                // this JVM (client and proxy) on CPU 1, so the proxy's work does not come out of Jupyter's time.
+                pin(jupyter.pid(), 0);
+                pin(ProcessHandle.current().pid(), 1);
+            }
             WebServer hub = WebServer.builder().port(0).host("127.0.0.1")
                     // as the hub's Main configures it: small WebSocket frames must not wait for Nagle's algorithm
                     .connectionOptions(socket -> socket.tcpNoDelay(true))
@@ -102,10 +109,20 @@ public final class ProxyBench {
                 row("kernel execute `1+1` round trip p99 (ms, WebSocket)", percentile(directWs, 0.99),
                         percentile(proxiedWs, 0.99));
                 System.out.printf("%n%d sequential requests per side, %d x %d s throughput rounds, %d executes per side; "
-                        + "%d CPUs%n", requests, rounds, seconds, executes, Runtime.getRuntime().availableProcessors());
+                        + "%d CPUs%s%n", requests, rounds, seconds, executes, Runtime.getRuntime().availableProcessors(),
+                        pin ? "; Jupyter pinned to CPU 0, client and proxy to CPU 1" : "");
             } finally {
                 hub.stop();
             }
+        }
+    }
+
+    private static void pin(long pid, int cpu) throws Exception {
+        Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", Integer.toString(cpu), Long.toString(pid))
+                .redirectErrorStream(true).start();
+        String out = new String(taskset.getInputStream().readAllBytes()).trim();
+        if (taskset.waitFor() != 0) {
+            throw new IllegalStateException("taskset failed for pid " + pid + ": " + out);
         }
     }
 

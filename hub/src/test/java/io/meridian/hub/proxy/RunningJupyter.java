@@ -59,6 +59,11 @@ public final class RunningJupyter implements AutoCloseable {
         return baseUrl;
     }
 
+    /** The Jupyter server's process id. */
+    public long pid() {
+        return Long.parseLong(spawned.state().get(LocalProcessSpawner.PID));
+    }
+
     /** Starts a python3 kernel directly on the server; returns its id. */
     public String startKernel() throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(upstream() + baseUrl + "api/kernels"))

@@ -52,7 +52,8 @@ import java.util.stream.Collectors;
  */
 public final class LocalProcessSpawner implements Spawner {
 
-    static final String PID = "pid";
+    /** State key of the server's process id (admins and benchmarks read it). */
+    public static final String PID = "pid";
     static final String STARTED_AT = "processStartMillis";
     static final String PORT = "port";
     static final String BASE_URL = "baseUrl";
