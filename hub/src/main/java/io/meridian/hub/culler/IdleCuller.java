@@ -98,7 +98,10 @@ public final class IdleCuller implements AutoCloseable {
         int busy = 0;
         for (JsonNode kernel : kernels.get()) {
             newest = later(newest, time(kernel.path("last_activity")));
-            if ("busy".equals(kernel.path("execution_state").asText())) {
+            // Jupyter Server shows "starting" until its own IOPub watcher hears from the kernel, and now and then
+            // it never does: such a kernel may be computing, so it never counts as idle.
+            String state = kernel.path("execution_state").asText();
+            if ("busy".equals(state) || "starting".equals(state)) {
                 busy++;
             }
         }

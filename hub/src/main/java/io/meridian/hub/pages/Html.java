@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The pages' layout and escaping. Every value put into HTML goes through {@link #esc}. */
-final class Html {
+public final class Html {
     private Html() {
     }
 
-    static String esc(String value) {
+    /** Escapes text for HTML content and attribute values; null becomes empty. */
+    public static String esc(String value) {
         if (value == null) {
             return "";
         }

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.meridian.hub.auth.Authenticator;
 import io.meridian.hub.auth.SessionStore;
 import io.meridian.hub.users.User;
+import io.meridian.hub.pages.Html;
 import io.meridian.hub.web.SecurityHeaders;
 
 import java.util.LinkedHashMap;
@@ -293,31 +294,16 @@ public final class KeycloakLogin implements HttpService {
 
     // A page that says what went wrong and where to go next.
     private static void page(ServerResponse res, int status, String title, String message, String link) {
-        send(res, status, title, "<h2>" + esc(title) + "</h2><p class=\"login-error\" role=\"alert\">" + esc(message) + "</p>"
-                + (link == null ? "" : "<p><a href=\"" + esc(link) + "\">Try again</a></p>"));
+        send(res, status, title, "<h2>" + Html.esc(title) + "</h2><p class=\"login-error\" role=\"alert\">" + Html.esc(message) + "</p>"
+                + (link == null ? "" : "<p><a href=\"" + Html.esc(link) + "\">Try again</a></p>"));
     }
 
     private static void send(ServerResponse res, int status, String title, String body) {
         SecurityHeaders.apply(res);
         res.status(status);
         res.header("Content-Type", "text/html; charset=utf-8");
-        res.send("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)
+        res.send("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + Html.esc(title)
                 + " - Meridian</title><link rel=\"stylesheet\" href=\"/hub/static/hub.css\"></head><body><header>"
                 + "<h1>Meridian</h1></header>\n" + body + "\n</body></html>\n");
-    }
-
-    private static String esc(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (char ch : value.toCharArray()) {
-            switch (ch) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(ch);
-            }
-        }
-        return out.toString();
     }
 }
