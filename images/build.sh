@@ -9,6 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+source "$here/lib.sh"
 image="${MERIDIAN_NOTEBOOK_IMAGE:-meridian/notebook:latest}"
 kernel_jar="${MERIDIAN_KERNEL_JAR:-$root/kernel/target/meridian-kernel.jar}"
 # the platform extension every kernel in the image preloads (the `platform` object in cells)
@@ -43,23 +44,4 @@ else
   kernel_label=none
 fi
 
-base_id="$(docker image inspect -f '{{.Id}}' meridian/base:trixie)"
-inputs="$( (echo "$base_id"; cd "$context" && find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16)"
-present="$(docker image inspect -f '{{index .Config.Labels "meridian.inputs"}}' "$image" 2>/dev/null || true)"
-if [ "$present" = "$inputs" ]; then
-  echo "build.sh: $image is up to date (inputs $inputs)"
-  exit 0
-fi
-
-echo "build.sh: building $image (inputs $inputs, kernel $kernel_label)"
-log="$(mktemp /tmp/meridian-notebook-build.XXXXXX.log)"
-if ! docker build --label "meridian.inputs=$inputs" --label "meridian.kernel=$kernel_label" \
-       -t "$image" "$context" >"$log" 2>&1; then
-  echo "build.sh: docker build failed; last lines of $log:" >&2
-  tail -n 30 "$log" >&2
-  exit 1
-fi
-rm -f "$log"
-# the image this build replaced is now untagged: drop such leftovers of earlier builds (only ours, by label)
-docker image prune -f --filter "label=meridian.inputs" >/dev/null
-echo "build.sh: $image built"
+build_if_changed build.sh "$image" "$context" "meridian.kernel=$kernel_label"

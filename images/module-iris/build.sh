@@ -8,6 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+source "$root/images/lib.sh"
 image="${MERIDIAN_MODULE_IRIS_IMAGE:-meridian/module-iris:latest}"
 jar="${MERIDIAN_MODULE_IRIS_JAR:-}"
 if [ -z "$jar" ]; then
@@ -26,21 +27,4 @@ trap 'rm -rf "$context"' EXIT
 cp "$here/Dockerfile" "$here/healthcheck.sh" "$context/"
 cp "$jar" "$context/module-iris.jar"
 
-base_id="$(docker image inspect -f '{{.Id}}' meridian/base:trixie)"
-inputs="$( (echo "$base_id"; cd "$context" && find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16)"
-present="$(docker image inspect -f '{{index .Config.Labels "meridian.inputs"}}' "$image" 2>/dev/null || true)"
-if [ "$present" = "$inputs" ]; then
-  echo "module-iris/build.sh: $image is up to date (inputs $inputs)"
-  exit 0
-fi
-
-echo "module-iris/build.sh: building $image (inputs $inputs)"
-log="$(mktemp /tmp/meridian-module-iris-build.XXXXXX.log)"
-if ! docker build --label "meridian.inputs=$inputs" --label "meridian.module=iris-classifier" \
-       -t "$image" "$context" >"$log" 2>&1; then
-  echo "module-iris/build.sh: docker build failed; last lines of $log:" >&2
-  tail -n 30 "$log" >&2
-  exit 1
-fi
-rm -f "$log"
-echo "module-iris/build.sh: $image built"
+build_if_changed module-iris/build.sh "$image" "$context" "meridian.module=iris-classifier"

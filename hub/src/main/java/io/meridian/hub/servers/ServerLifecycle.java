@@ -170,20 +170,12 @@ public final class ServerLifecycle implements AutoCloseable {
         spawning.put(row.id(), start);
         Thread.ofVirtual().name("spawn-" + user.name() + "-" + row.name())
                 .start(() -> spawn(user, row, spawnOptions, stream, begun, start));
-        try {
-            boolean ready = done.get(config.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
+        return answerWithin(done.thenApply(ready -> {
             if (!ready) {
                 throw new ApiException(500, lastMessage(stream));
             }
-            return Outcome.DONE;
-        } catch (TimeoutException e) {
-            return Outcome.PENDING;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.PENDING;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+            return null;
+        }));
     }
 
     /**
@@ -226,17 +218,7 @@ public final class ServerLifecycle implements AutoCloseable {
                 done.complete(null);
             }
         });
-        try {
-            done.get(config.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
-            return Outcome.DONE;
-        } catch (TimeoutException e) {
-            return Outcome.PENDING;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.PENDING;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return answerWithin(done);
     }
 
     // Stopping a server that is still starting cancels the start; the spawner cleans up what it began.
@@ -258,8 +240,16 @@ public final class ServerLifecycle implements AutoCloseable {
                 LOG.log(Level.INFO, "after cancelling " + row.baseUrl() + ": " + e.getMessage());
             }
         }), task -> Thread.ofVirtual().start(task));
+        return answerWithin(stopped);
+    }
+
+    /**
+     * DONE when {@code work} finishes within the configured answer time, PENDING when it is still going
+     * (the client follows the progress stream); an ApiException thrown by the work reaches the client.
+     */
+    private Outcome answerWithin(CompletableFuture<?> work) {
         try {
-            stopped.get(config.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
+            work.get(config.answerWithin().toMillis(), TimeUnit.MILLISECONDS);
             return Outcome.DONE;
         } catch (TimeoutException e) {
             return Outcome.PENDING;
@@ -267,6 +257,9 @@ public final class ServerLifecycle implements AutoCloseable {
             Thread.currentThread().interrupt();
             return Outcome.PENDING;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
             throw new IllegalStateException(e.getCause());
         }
     }
