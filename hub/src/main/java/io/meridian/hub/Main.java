@@ -39,6 +39,7 @@ import io.meridian.hub.servers.ServerAccess;
 import io.meridian.hub.servers.ServerLifecycle;
 import io.meridian.hub.servers.ServerStore;
 import io.meridian.hub.servers.ServersApi;
+import io.meridian.hub.spawners.DockerSettings;
 import io.meridian.hub.spawners.SpawnerFeatures;
 import io.meridian.hub.spawners.SpawnersApi;
 import io.meridian.hub.storage.NextcloudLogins;
@@ -107,7 +108,11 @@ public final class Main {
         Authenticator auth = new Authenticator(tokens, sessions, users,
                 keycloak.map(k -> List.<BearerVerifier>of(k.bearer())).orElse(List.of()));
         Metrics metrics = new Metrics(() -> serversByState(servers));
-        Spawner spawner = spawner(config, Kernelspec.install(config.kernelJar(), config.dataDir()));
+        DeploymentSettings deploySettings = DeploymentSettings.fromEnv(System.getenv(), config.dataDir());
+        // one allocator over the host's GPUs: servers' containers and deployments never get the same GPU
+        GpuAllocator gpus = Deployments.gpuAllocator(deploySettings,
+                Optional.ofNullable(config.docker()).map(DockerSettings::spawner));
+        Spawner spawner = spawner(config, Kernelspec.install(config.kernelJar(), config.dataDir()), gpus);
         resources.addFirst(spawner);
         SecretBox secrets = SecretBox.fromKeyFile(config.dataDir().resolve("hub-secret.key"));
         Map<String, String> serverEnv = Kernelspec.extensions(config.kernelExtensions())
@@ -130,16 +135,15 @@ public final class Main {
         Catalog catalog = CatalogSettings.fromEnv(System.getenv(), config.dataDir()).open();
         UserStorage storage = new UserStorage(config.dataDir().resolve("storage"),
                 config.dataDir().resolve("storage-connections"), secrets);
-        DeploymentSettings deploySettings = DeploymentSettings.fromEnv(System.getenv(), config.dataDir());
-        // its own allocator until the Docker spawner exposes the servers' one (notes/spi-requests.md)
-        Deployments deployments = new Deployments(deploySettings, db, catalog,
-                new GpuAllocator(deploySettings.gpus(), deploySettings.quota().gpu()));
+        Deployments deployments = new Deployments(deploySettings, db, catalog, gpus);
         resources.addFirst(deployments);
         deployments.recoverAndWatch();
         Trainings trainings = new Trainings(db, deployments);
         resources.addFirst(trainings);
         trainings.startPolling(deploySettings.pollInterval());
         Inference inference = new Inference(db, deployments, catalog, deploySettings.oscar());
+        DeploymentProxy deploymentProxy = new DeploymentProxy(auth::api, deployments);
+        resources.addFirst(deploymentProxy);
         AuditApi audit = new AuditApi(auth::api, new AuditLog(db), Clock.systemUTC());
         Pages pages = new Pages(auth, sessions, users, tokens,
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
@@ -181,7 +185,7 @@ public final class Main {
                             new InferenceApi(auth::api, inference),
                             new SpawnersApi(auth::api, spawnerFeatures),
                             audit);
-                    routing.register("/deployments", new DeploymentProxy(auth::api, deployments));
+                    routing.register("/deployments", deploymentProxy);
                     routing.register("/user", proxy);
                     routing.get("/", (req, res) -> res.status(302).header("Location", "/hub/home").send());
                     routing.any(ErrorHandling::notFound);
@@ -193,13 +197,13 @@ public final class Main {
     }
 
     /** The spawner named in the configuration. */
-    private static Spawner spawner(HubConfig config, Optional<Path> jupyterPath) {
+    private static Spawner spawner(HubConfig config, Optional<Path> jupyterPath, GpuAllocator gpus) {
         return switch (config.spawner()) {
             case "local" -> new LocalProcessSpawner(LocalSpawnerConfig
                     .defaults(config.dataDir().resolve("users"), config.dataDir().resolve("servers"))
                     .withJupyterCommand(config.jupyterCommand())
                     .withJupyterPath(jupyterPath.stream().toList()));
-            case "docker" -> new DockerSpawner(config.docker().spawner());
+            case "docker" -> new DockerSpawner(config.docker().spawner(), gpus);
             default -> throw new IllegalArgumentException("unknown spawner '" + config.spawner() + "': use local or docker");
         };
     }

@@ -26,7 +26,8 @@ import java.util.Map;
  * @param dockerHost     the engine (MERIDIAN_DOCKER_HOST, default the local socket)
  * @param network        the bridge network deployments join (MERIDIAN_DEPLOY_NETWORK)
  * @param hubId          label value telling this hub's containers from another hub's on the same engine
- * @param gpus           GPUs deployments may take (MERIDIAN_GPUS, comma-separated device ids; default none)
+ * @param gpus           GPUs deployments may take on a hub whose servers are local processes (MERIDIAN_GPUS,
+ *                       comma-separated device ids; default none); with the Docker spawner they share its docker.gpus
  * @param oscar          the OSCAR cluster for inference, or null (MERIDIAN_OSCAR_URL, _USER, _PASSWORD or _TOKEN)
  */
 public record DeploymentSettings(List<String> allowedImages, Resources quota, int maxPerUser, Duration startTimeout,

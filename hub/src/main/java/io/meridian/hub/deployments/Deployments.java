@@ -7,7 +7,10 @@ import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.db.Database;
 import io.meridian.hub.web.ApiException;
 import io.meridian.spawner.SpawnException;
+import io.meridian.spawner.docker.DockerSpawnerConfig;
 import io.meridian.spawner.gpu.GpuAllocator;
+import io.meridian.spawner.gpu.GpuDevice;
+import io.meridian.spawner.gpu.GpuInventory;
 import io.meridian.spawner.gpu.ServerRef;
 
 import java.net.URI;
@@ -47,7 +50,8 @@ public final class Deployments implements AutoCloseable {
     });
 
     /**
-     * @param gpus the allocator the hub's servers use too, so that a GPU goes to one container at a time
+     * @param gpus the allocator the hub's servers use too (see {@link #gpuAllocator}), so that a GPU goes to one
+     *             container at a time
      */
     public Deployments(DeploymentSettings settings, Database db, Catalog catalog, GpuAllocator gpus) {
         this.settings = settings;
@@ -55,6 +59,28 @@ public final class Deployments implements AutoCloseable {
         this.engine = new DeploymentEngine(settings);
         this.catalog = catalog;
         this.gpus = gpus;
+    }
+
+    /**
+     * The host's one GPU allocator. With the Docker spawner it covers the spawner's inventory ({@code docker.gpus})
+     * and per-user quota, for servers and deployments together; deployments keep their own GPU quota on top.
+     * Without it (servers are local processes with no GPUs) it covers {@code MERIDIAN_GPUS}, for deployments only.
+     */
+    public static GpuAllocator gpuAllocator(DeploymentSettings settings, Optional<DockerSpawnerConfig> docker) {
+        if (docker.isEmpty()) {
+            return new GpuAllocator(settings.gpus(), settings.quota().gpu());
+        }
+        GpuInventory host = docker.get().gpuInventory();
+        if (settings.gpus().size() > 0 && !settings.gpus().devices().equals(host.devices())) {
+            throw new IllegalArgumentException("MERIDIAN_GPUS lists " + ids(settings.gpus()) + " but the Docker spawner's"
+                    + " docker.gpus has " + ids(host) + "; servers and deployments share one inventory, so name the GPUs"
+                    + " once, in docker.gpus, and leave MERIDIAN_GPUS unset");
+        }
+        return new GpuAllocator(host, docker.get().gpuQuotaPerUser());
+    }
+
+    private static List<String> ids(GpuInventory inventory) {
+        return inventory.devices().stream().map(GpuDevice::id).toList();
     }
 
     /** What a user asks for: a catalog module or an image, and optionally resources (else the module's). */
@@ -82,7 +108,7 @@ public final class Deployments implements AutoCloseable {
         Target target = target(request);
         engine.checkImage(target.image());
         String id = HexFormat.of().formatHex(bytes(6));
-        ServerRef gpuHolder = new ServerRef(owner, "deployment-" + id);
+        ServerRef gpuHolder = ServerRef.deployment(owner, id);
         Deployment deployment;
         synchronized (this) {
             checkQuota(owner, target.resources());
@@ -149,7 +175,7 @@ public final class Deployments implements AutoCloseable {
             if (d.containerId() != null) {
                 engine.remove(d.containerId());
             }
-            gpus.release(new ServerRef(d.owner(), "deployment-" + d.id()));
+            gpus.release(ServerRef.deployment(d.owner(), d.id()));
             clients.remove(id);
             store.delete(id);
         } finally {
@@ -182,7 +208,7 @@ public final class Deployments implements AutoCloseable {
         String why = state.map(s -> "the container stopped: " + s.description())
                 .orElse("the container was removed outside the hub");
         store.update(d.id(), Deployment.EXITED, why, d.containerId(), d.upstream());
-        gpus.release(new ServerRef(d.owner(), "deployment-" + d.id()));
+        gpus.release(ServerRef.deployment(d.owner(), d.id()));
         clients.remove(d.id());
         LOG.log(System.Logger.Level.INFO, "Deployment " + d.id() + " of " + d.owner() + " ended: " + why);
         return d.withState(Deployment.EXITED, why);
@@ -278,7 +304,7 @@ public final class Deployments implements AutoCloseable {
             Optional<DeploymentEngine.Labeled> container = containers.stream()
                     .filter(c -> c.containerId().equals(d.containerId())).findFirst();
             if (container.isPresent() && container.get().running()) {
-                gpus.restore(new ServerRef(d.owner(), "deployment-" + d.id()), d.gpus(), false);
+                gpus.restore(ServerRef.deployment(d.owner(), d.id()), d.gpus(), false);
                 // the container may have a new address if Docker restarted it
                 engine.inspect(d.containerId()).map(DeploymentEngine.ContainerState::ip).ifPresent(ip ->
                         store.update(d.id(), Deployment.RUNNING, null, d.containerId(),

@@ -93,6 +93,18 @@ public final class DockerSpawner implements Spawner {
     private volatile String networkGateway;
 
     public DockerSpawner(DockerSpawnerConfig config) {
+        this(config, new GpuAllocator(config.gpuInventory(), config.gpuQuotaPerUser()));
+    }
+
+    /**
+     * @param gpus the host's one GPU allocator, over {@code config}'s inventory, shared with whatever else the
+     *             hub starts with GPUs (deployments), so that a GPU goes to one container at a time
+     */
+    public DockerSpawner(DockerSpawnerConfig config, GpuAllocator gpus) {
+        if (!gpus.inventory().devices().equals(config.gpuInventory().devices())) {
+            throw new IllegalArgumentException("the GPU allocator's inventory " + gpus.inventory().devices()
+                    + " is not the Docker spawner's " + config.gpuInventory().devices());
+        }
         this.config = config;
         DefaultDockerClientConfig clientConfig = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(config.dockerHost())
@@ -104,7 +116,7 @@ public final class DockerSpawner implements Spawner {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
         this.docker = DockerClientImpl.getInstance(clientConfig, httpClient);
-        this.gpus = new GpuAllocator(config.gpuInventory(), config.gpuQuotaPerUser());
+        this.gpus = gpus;
         this.spawnTimes = new SpawnTimes(config.stateDir());
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -274,7 +286,7 @@ public final class DockerSpawner implements Spawner {
         }
         Map<String, Container> byId = new HashMap<>();
         containers.forEach(c -> byId.put(c.getId(), c));
-        gpus.clear();
+        // only this spawner's holders are redone here: deployments hold GPUs of the same allocator
         List<Map<String, String>> adopted = new ArrayList<>();
         List<Map<String, String>> vanished = new ArrayList<>();
         for (Map<String, String> state : known) {
@@ -286,6 +298,7 @@ public final class DockerSpawner implements Spawner {
                 if (container != null) {
                     removeQuietly(container.getId());
                 }
+                releaseGpus(state);
                 vanished.add(state);
             }
         }
@@ -294,6 +307,7 @@ public final class DockerSpawner implements Spawner {
             Map<String, String> labels = container.getLabels();
             if (!"running".equals(container.getState())) {
                 removeQuietly(container.getId());
+                releaseGpus(stateFromLabels(container));
                 continue;
             }
             Map<String, String> state = stateFromLabels(container);

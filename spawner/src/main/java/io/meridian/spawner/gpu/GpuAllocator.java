@@ -13,8 +13,10 @@ import java.util.Set;
 /**
  * Which server holds which GPU. A GPU goes to one server at a time unless every server on it
  * (and the newcomer) runs a profile that allows sharing; each user may hold at most
- * {@code perUserQuota} GPUs across all their servers. The allocator lives in memory; after a hub
- * restart the Docker spawner rebuilds it from the labels of running containers through {@link #restore}.
+ * {@code perUserQuota} GPUs across all their servers. The hub keeps one allocator for the host, shared
+ * by the Docker spawner's servers and the deployments (holders named by {@link ServerRef#deployment}).
+ * It lives in memory; after a hub restart each side gives back what its running containers hold
+ * through {@link #restore}.
  */
 public final class GpuAllocator {
 
@@ -52,14 +54,14 @@ public final class GpuAllocator {
                     + "; stop it before starting it again.");
         }
         if (count > inventory.size()) {
-            throw new SpawnException("The profile asks for " + count + " GPU(s) but this host has "
-                    + inventory.size() + ". Pick a profile with fewer GPUs.");
+            throw new SpawnException(server + " asks for " + count + " GPU(s) but this host has "
+                    + inventory.size() + ". Ask for fewer GPUs.");
         }
         int userHolds = userDeviceCount(server.user());
         if (userHolds + count > perUserQuota) {
             throw new SpawnException("GPU quota exceeded: user " + server.user() + " holds " + userHolds
                     + " GPU(s) and asks for " + count + " more; the limit is " + perUserQuota
-                    + " per user. Stop another server with GPUs first.");
+                    + " per user. Stop another server or deployment with GPUs first.");
         }
         List<String> chosen = new ArrayList<>();
         holders.forEach((id, onDevice) -> {
@@ -76,9 +78,10 @@ public final class GpuAllocator {
                     .forEach(chosen::add);
         }
         if (chosen.size() < count) {
-            throw new SpawnException("Not enough free GPUs: the profile asks for " + count + ", "
+            throw new SpawnException("Not enough free GPUs: " + server + " asks for " + count + ", "
                     + freeCount() + " of " + inventory.size() + " are free"
-                    + (sharing ? " or shareable" : "") + ". Try again when another server stops.");
+                    + (sharing ? " or shareable" : "") + " (servers and deployments share them)."
+                    + " Try again when another server or deployment stops.");
         }
         chosen.forEach(id -> holders.get(id).put(server, sharing));
         return order(chosen);
@@ -101,11 +104,6 @@ public final class GpuAllocator {
                 onDevice.put(server, sharing);
             }
         }
-    }
-
-    /** Forgets every allocation, before a reconciliation rebuilds them. */
-    public synchronized void clear() {
-        holders.values().forEach(Map::clear);
     }
 
     public synchronized List<String> heldBy(ServerRef server) {
