@@ -27,11 +27,11 @@ class CatalogModuleDeploymentTest {
     @Test
     void irisModuleRunsWithItsMetadataResourcesAndPredicts() throws Exception {
         try (Database db = Database.open(HubConfig.embedded(dir))) {
-            new UserStore(db).create(List.of("carl"), false);
+            new UserStore(db).create(List.of("dpl-carl"), false);
             Catalog catalog = new CatalogSettings(CATALOG, null, null, dir.resolve("git")).open();
             DeploymentSettings settings = DeploymentSettings.fromEnv(Map.of(), dir);
             try (Deployments deployments = new Deployments(settings, db, catalog, new GpuAllocator(settings.gpus(), 1))) {
-                Deployment d = deployments.create("carl",
+                Deployment d = deployments.create("dpl-carl",
                         new Deployments.Request("iris-classifier", null, null, null, "inference"));
                 try {
                     assertEquals("running", d.state());
@@ -43,9 +43,9 @@ class CatalogModuleDeploymentTest {
                             PredictRequest.json(DeploymentsDockerTest.SETOSA)).json()
                             .get("predictions").get(0).get("species").asText());
                 } finally {
-                    deployments.delete("carl", d.id());
+                    deployments.delete("dpl-carl", d.id());
                 }
-                assertTrue(deployments.list("carl").isEmpty());
+                assertTrue(deployments.list("dpl-carl").isEmpty());
                 assertEquals("", DeploymentsDockerTest.docker("ps", "-aq", "--filter",
                         "label=meridian.deployment=" + d.id()).strip());
             }

@@ -27,7 +27,7 @@ class DeployNotebookIT {
     @BeforeAll
     static void runTheNotebook() throws Exception {
         hub = TestHub.start(Files.createTempDirectory("deploy-notebook").resolve("hub"), Map.of());
-        executed = ExecutedNotebook.execute("deploy-train.ipynb", hub.url("/hub/api"), hub.userWithToken("nadia"), 180);
+        executed = ExecutedNotebook.execute("deploy-train.ipynb", hub.url("/hub/api"), hub.userWithToken("dpl-nadia"), 180);
     }
 
     @AfterAll

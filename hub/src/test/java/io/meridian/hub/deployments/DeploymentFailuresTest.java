@@ -40,7 +40,7 @@ class DeploymentFailuresTest {
     @BeforeEach
     void open() {
         db = Database.open(HubConfig.embedded(dir));
-        new UserStore(db).create(List.of("olga"), false);
+        new UserStore(db).create(List.of("dpl-olga"), false);
         catalog = CatalogSettings.fromEnv(Map.of(), dir).open();
     }
 
@@ -54,12 +54,12 @@ class DeploymentFailuresTest {
         DeploymentSettings settings = DeploymentSettings.fromEnv(Map.of(), dir)
                 .withDockerHost("unix://" + dir.resolve("no-docker.sock"));
         try (Deployments deployments = new Deployments(settings, db, catalog, new GpuAllocator(settings.gpus(), 1))) {
-            ApiException e = assertThrows(ApiException.class, () -> deployments.create("olga",
+            ApiException e = assertThrows(ApiException.class, () -> deployments.create("dpl-olga",
                     new Deployments.Request(null, IRIS, null, null, null)));
             assertEquals(503, e.status());
             assertTrue(e.getMessage().contains("Docker is not reachable at unix://" + dir.resolve("no-docker.sock")),
                     e.getMessage());
-            assertTrue(deployments.list("olga").isEmpty());
+            assertTrue(deployments.list("dpl-olga").isEmpty());
         }
     }
 
@@ -69,13 +69,13 @@ class DeploymentFailuresTest {
         GpuAllocator gpus = new GpuAllocator(settings.gpus(), 1);
         try (Deployments deployments = new Deployments(settings, db, catalog, gpus)) {
             for (int attempt = 0; attempt < 2; attempt++) {
-                ApiException e = assertThrows(ApiException.class, () -> deployments.create("olga",
+                ApiException e = assertThrows(ApiException.class, () -> deployments.create("dpl-olga",
                         new Deployments.Request(null, IRIS, null, new Resources(1, 512, 1), null)));
                 assertEquals(503, e.status(), e.getMessage());
                 assertTrue(e.getMessage().contains("cannot give GPUs to containers"), e.getMessage());
             }
             assertTrue(gpus.snapshot().stream().allMatch(GpuAssignment::free), gpus.snapshot().toString());
-            assertTrue(deployments.list("olga").isEmpty());
+            assertTrue(deployments.list("dpl-olga").isEmpty());
             assertEquals("", DeploymentsDockerTest.docker("ps", "-aq", "--filter",
                     "label=meridian.hub=" + settings.hubId()).strip());
         }
@@ -89,12 +89,13 @@ class DeploymentFailuresTest {
         try (Deployments deployments = new Deployments(settings, db, catalog, new GpuAllocator(settings.gpus(), 1))) {
             Inference inference = new Inference(db, deployments, catalog, settings.oscar());
             assertEquals(List.of("local", "oscar"), inference.backends());
-            ApiException e = assertThrows(ApiException.class, () -> inference.create("olga", new Inference.Request(
+            ApiException e = assertThrows(ApiException.class, () -> inference.create("dpl-olga", new Inference.Request(
                     "classify", "oscar", new Deployments.Request(null, IRIS, null, null, null), null)));
             assertEquals(502, e.status());
             assertTrue(e.getMessage().contains("the OSCAR cluster at " + url + " did not answer"), e.getMessage());
-            assertTrue(inference.list("olga").isEmpty());
-            assertEquals(404, assertThrows(ApiException.class, () -> inference.get("olga", "classify")).status());
+            assertTrue(inference.list("dpl-olga").isEmpty());
+            assertEquals(404, assertThrows(ApiException.class, () -> inference.get("dpl-olga", "classify")).status());
+            assertTrue(deployments.list("dpl-olga").isEmpty(), "no local deployment instead");
         }
     }
 
@@ -103,11 +104,11 @@ class DeploymentFailuresTest {
         DeploymentSettings settings = DeploymentSettings.fromEnv(Map.of(), dir);
         try (Deployments deployments = new Deployments(settings, db, catalog, new GpuAllocator(settings.gpus(), 1))) {
             Inference inference = new Inference(db, deployments, catalog, settings.oscar());
-            ApiException e = assertThrows(ApiException.class, () -> inference.create("olga", new Inference.Request(
+            ApiException e = assertThrows(ApiException.class, () -> inference.create("dpl-olga", new Inference.Request(
                     "classify", "oscar", new Deployments.Request(null, IRIS, null, null, null), null)));
             assertEquals(409, e.status());
             assertTrue(e.getMessage().contains("no OSCAR cluster is configured"), e.getMessage());
-            assertTrue(inference.list("olga").isEmpty());
+            assertTrue(inference.list("dpl-olga").isEmpty());
         }
     }
 

@@ -22,7 +22,7 @@ public final class DeploymentProxyBenchmark {
         DeploymentsDockerTest.dataDir = TestHub.tempDir();
         TestHub hub = TestHub.start(DeploymentsDockerTest.dataDir, Map.of());
         DeploymentsDockerTest.hub = hub;
-        String token = hub.userWithToken("bench");
+        String token = hub.userWithToken("dpl-bench");
         String id = null;
         try {
             JsonNode deployment = DeploymentsDockerTest.deploy(token, 1, 512);

@@ -61,8 +61,8 @@ class DeploymentsDockerTest {
 
     @Test
     void deploymentAnswersPredictThroughTheHubForItsOwnerOnlyAndDeleteRemovesItsContainer() {
-        String dora = hub.userWithToken("dora");
-        String eve = hub.userWithToken("eve");
+        String dora = hub.userWithToken("dpl-dora");
+        String eve = hub.userWithToken("dpl-eve");
         JsonNode created = deploy(dora, 1, 512);
         String id = created.get("id").asText();
         assertEquals("running", created.get("state").asText(), created.toString());
@@ -97,8 +97,8 @@ class DeploymentsDockerTest {
 
     @Test
     void trainingRunsToDoneWithProgressMetricsAndResult() {
-        String tara = hub.userWithToken("tara");
-        String eve = hub.userWithToken("eve");
+        String tara = hub.userWithToken("dpl-tara");
+        String eve = hub.userWithToken("dpl-eve");
         String id = deploy(tara, 1, 512).get("id").asText();
         JsonNode started = hub.post("/api/v1/trainings", tara, """
                 {"deployment": "%s", "args": {"epochs": 300, "epoch_delay_ms": 10}}""".formatted(id)).json();
@@ -124,7 +124,7 @@ class DeploymentsDockerTest {
 
     @Test
     void cancelledTrainingStaysCancelledAndATrainingThatRaisesEndsAsError() {
-        String cora = hub.userWithToken("cora");
+        String cora = hub.userWithToken("dpl-cora");
         String id = deploy(cora, 1, 512).get("id").asText();
         String slow = hub.post("/api/v1/trainings", cora, """
                 {"deployment": "%s", "args": {"epochs": 2000, "epoch_delay_ms": 20}}""".formatted(id))
@@ -147,7 +147,7 @@ class DeploymentsDockerTest {
 
     @Test
     void killingTheDeploymentDuringATrainingEndsTheTrainingAsError() {
-        String kim = hub.userWithToken("kim");
+        String kim = hub.userWithToken("dpl-kim");
         String id = deploy(kim, 1, 512).get("id").asText();
         String training = hub.post("/api/v1/trainings", kim, """
                 {"deployment": "%s", "args": {"epochs": 5000, "epoch_delay_ms": 20}}""".formatted(id))
@@ -161,27 +161,36 @@ class DeploymentsDockerTest {
         assertEquals("exited", deployment.get("state").asText(), deployment.toString());
         assertTrue(deployment.get("message").asText().contains("exit code 137"), deployment.toString());
         assertEquals(503, hub.get("/deployments/" + id + "/v2/models/", kim).status());
-        hub.call("DELETE", "/api/v1/deployments/" + id, kim, null);
+        assertEquals("", docker("ps", "-q", "--filter", "label=meridian.deployment=" + id).strip(), "nothing runs");
+        assertTrue(hub.get("/api/v1/trainings?deployment=" + id, kim).json().findValuesAsText("status").stream()
+                .noneMatch("running"::equals), "no training left running");
+        assertEquals(204, hub.call("DELETE", "/api/v1/deployments/" + id, kim, null).status());
+        assertEquals("", docker("ps", "-aq", "--filter", "label=meridian.deployment=" + id).strip(), "container removed");
     }
 
     @Test
     void missingImageIsAClear404AndLeavesNothing() {
-        String mia = hub.userWithToken("mia");
+        String mia = hub.userWithToken("dpl-mia");
         TestHub.Response r = hub.post("/api/v1/deployments", mia, """
                 {"image": "meridian/module-missing:latest"}""");
         assertEquals(404, r.status(), r.body());
         assertTrue(r.json().get("message").asText().contains("is not on this Docker host"), r.body());
         assertTrue(hub.get("/api/v1/deployments", mia).json().isEmpty());
-        assertEquals("", docker("ps", "-aq", "--filter", "label=meridian.user=mia").strip());
+        assertEquals("", docker("ps", "-aq", "--filter", "label=meridian.user=dpl-mia").strip());
     }
 
     @Test
     void quotaAndDisallowedImagesAreRefusedBeforeAnythingStarts() {
-        String quinn = hub.userWithToken("quinn");
+        String quinn = hub.userWithToken("dpl-quinn");
         TestHub.Response tooBig = hub.post("/api/v1/deployments", quinn, """
                 {"image": "%s", "resources": {"cpu": 5, "memory_mb": 512}}""".formatted(IRIS));
         assertEquals(403, tooBig.status(), tooBig.body());
         assertTrue(tooBig.json().get("message").asText().contains("quota exceeded"), tooBig.body());
+        TestHub.Response tooManyGpus = hub.post("/api/v1/deployments", quinn, """
+                {"image": "%s", "resources": {"cpu": 1, "memory_mb": 512, "gpu": 2}}""".formatted(IRIS));
+        assertEquals(403, tooManyGpus.status(), tooManyGpus.body());
+        assertTrue(tooManyGpus.json().get("message").asText().contains("2 GPUs; your quota is 4 CPUs, 8192 MB and 1 GPUs"),
+                tooManyGpus.body());
         TestHub.Response notAllowed = hub.post("/api/v1/deployments", quinn, """
                 {"image": "meridian/base:trixie"}""");
         assertEquals(403, notAllowed.status(), notAllowed.body());
@@ -189,12 +198,13 @@ class DeploymentsDockerTest {
         assertEquals(400, hub.post("/api/v1/deployments", quinn, """
                 {"image": "%s", "resources": {"cpu": "lots"}}""".formatted(IRIS)).status());
         assertTrue(hub.get("/api/v1/deployments", quinn).json().isEmpty());
+        assertEquals("", docker("ps", "-aq", "--filter", "label=meridian.user=dpl-quinn").strip());
     }
 
     @Test
     void localInferenceServiceIsCreatedInvokedListedAndDeleted() {
-        String ines = hub.userWithToken("ines");
-        String eve = hub.userWithToken("eve");
+        String ines = hub.userWithToken("dpl-ines");
+        String eve = hub.userWithToken("dpl-eve");
         TestHub.Response created = hub.post("/api/v1/inference", ines, """
                 {"name": "iris", "image": "%s", "resources": {"cpu": 1, "memory_mb": 512}}""".formatted(IRIS));
         assertEquals(201, created.status(), created.body());
@@ -218,7 +228,7 @@ class DeploymentsDockerTest {
 
     @Test
     void deploymentsAndTrainingsSurviveAHubRestart() {
-        String rita = hub.userWithToken("rita");
+        String rita = hub.userWithToken("dpl-rita");
         String id = deploy(rita, 1, 512).get("id").asText();
         String training = hub.post("/api/v1/trainings", rita, """
                 {"deployment": "%s", "args": {"epochs": 400, "epoch_delay_ms": 10}}""".formatted(id))
@@ -237,7 +247,7 @@ class DeploymentsDockerTest {
 
     @Test
     void notebookApiDeploysPredictsTrainsCancelsAndServes() {
-        String nina = hub.userWithToken("nina");
+        String nina = hub.userWithToken("dpl-nina");
         Platform platform = Platform.connect(hub.url("/hub/api"), nina);
         Deployer deployer = platform.deployer();
         Deployment deployment = deployer.deployImage(IRIS, Resources.of(1, 512, 0));
