@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
-mvn -B -q -o -pl hub test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
-  -Dexec.mainClass=io.meridian.hub.deployments.DeploymentProxyBenchmark -Dexec.classpathScope=test \
-  -Dexec.args="${1:-500}"
+# Built with the modules it depends on from this checkout (-am), not from ~/.m2, and run on their classes.
+mvn -B -q -o -pl hub -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+exec "$JAVA_HOME/bin/java" -cp "hub/target/test-classes:hub/target/classes:$(cat hub/target/bench-classpath.txt)" \
+  io.meridian.hub.deployments.DeploymentProxyBenchmark "${1:-500}"
