@@ -13,10 +13,10 @@ import java.util.Set;
 /**
  * Which server holds which GPU. A GPU goes to one server at a time unless every server on it
  * (and the newcomer) runs a profile that allows sharing; each user may hold at most
- * {@code perUserQuota} GPUs across all their servers. The hub keeps one allocator for the host, shared
- * by the Docker spawner's servers and the deployments (holders named by {@link ServerRef#deployment}).
- * It lives in memory; after a hub restart each side gives back what its running containers hold
- * through {@link #restore}.
+ * {@code perUserQuota} GPUs across all their servers and deployments. The hub keeps one allocator for the
+ * host, shared by the Docker spawner's servers and the deployments (holders named by
+ * {@link ServerRef#deployment}). It lives in memory; after a hub restart each side records again, through
+ * {@link #restore}, what its running containers hold.
  */
 public final class GpuAllocator {
 

@@ -52,6 +52,25 @@ class GpuAllocatorTest {
     }
 
     @Test
+    void aDeploymentIsAHolderOfItsOwnCountedInItsOwnersQuota() throws SpawnException {
+        GpuAllocator allocator = new GpuAllocator(four, 3);
+        ServerRef deployment = ServerRef.deployment("ada", "3f0c");
+        allocator.allocate(new ServerRef("ada", "deployment-3f0c"), 1, false);
+        assertEquals(List.of("GPU-test-1", "GPU-test-2"), allocator.allocate(deployment, 2, false),
+                "a server named like a deployment is another holder");
+
+        SpawnException over = assertThrows(SpawnException.class,
+                () -> allocator.allocate(new ServerRef("ada", "x"), 1, false));
+        assertTrue(over.getMessage().startsWith("GPU quota exceeded: user ada holds 3 GPU(s)"), over.getMessage());
+        SpawnException full = assertThrows(SpawnException.class,
+                () -> allocator.allocate(ServerRef.deployment("bob", "9a"), 2, false));
+        assertEquals("Not enough free GPUs: deployment 9a of bob asks for 2, 1 of 4 are free (servers and deployments"
+                + " share them). Try again when another server or deployment stops.", full.getMessage());
+        allocator.release(deployment);
+        assertEquals(List.of("GPU-test-0"), allocator.heldBy(new ServerRef("ada", "deployment-3f0c")));
+    }
+
+    @Test
     void quotaCountsEveryServerOfTheUser() throws SpawnException {
         GpuAllocator allocator = new GpuAllocator(four, 2);
         allocator.allocate(new ServerRef("ada", "one"), 1, false);
