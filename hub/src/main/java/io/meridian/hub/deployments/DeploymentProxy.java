@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -89,9 +88,10 @@ public final class DeploymentProxy implements HttpService, AutoCloseable {
         }
         String query = req.prologue().query().rawValue();
         Http1ClientRequest upstream = http.method(req.prologue().method())
-                .uri(URI.create(d.upstream() + rest.substring(slash + 1) + (query.isEmpty() ? "" : "?" + query)))
-                // the path is passed on exactly as the caller encoded it
+                // path and query pass exactly as the caller encoded them: given as text, not as a java.net.URI,
+                // which the client re-reads as parameters ("a=1&a=2" became "a=1,2", "flag" became "flag=")
                 .skipUriEncoding(true)
+                .uri(d.upstream() + rest.substring(slash + 1) + (query.isEmpty() ? "" : "?" + query))
                 .headers(out -> req.headers().forEach(h -> {
                     if (!NOT_FORWARDED.contains(h.name().toLowerCase(Locale.ROOT))) {
                         h.allValues().forEach(v -> out.add(HeaderNames.create(h.name()), v));

@@ -6,6 +6,8 @@ import io.meridian.nextcloud.PatternStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,9 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * 200 MiB up and 200 MiB down through the hub's deployment proxy running in its own JVM with -Xmx96m, so it
- * cannot hold a body: both arrive whole (SHA-256 on both ends) and the owner check still applies. The upstream
- * is a DEEPaaS stand-in in this JVM that streams too; the Iris runtime keeps uploads in memory.
+ * 200 MiB up and 200 MiB down (each with a length and chunked) through the hub's deployment proxy running in its
+ * own JVM with -Xmx96m, so it cannot hold a body: both arrive whole (SHA-256 on both ends) and the owner check
+ * still applies. Paths and queries pass unchanged. The upstream is a DEEPaaS stand-in in this JVM that streams
+ * too; the Iris runtime keeps uploads in memory.
  */
 class DeploymentProxyLargeBodiesTest {
     private static final long SIZE = 200L * 1024 * 1024;
@@ -54,6 +57,7 @@ class DeploymentProxyLargeBodiesTest {
         upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         upstream.createContext("/v2/models/sink/predict", DeploymentProxyLargeBodiesTest::sink);
         upstream.createContext("/v2/models/sink/download", DeploymentProxyLargeBodiesTest::source);
+        upstream.createContext("/v2/models/echo", DeploymentProxyLargeBodiesTest::echo);
         upstream.start();
 
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -90,14 +94,17 @@ class DeploymentProxyLargeBodiesTest {
         }
     }
 
-    @Test
-    void uploadOfTwiceTheProxysHeapArrivesWholeAtTheDeployment() throws Exception {
+    @ParameterizedTest(name = "with Content-Length: {0}")
+    @ValueSource(booleans = {true, false})
+    void uploadOfTwiceTheProxysHeapArrivesWholeAtTheDeployment(boolean withLength) throws Exception {
         MessageDigest digest = sha256();
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(
+                () -> new DigestInputStream(new PatternStream(SIZE, 7), digest));
         HttpRequest upload = HttpRequest.newBuilder(URI.create(base + "v2/models/sink/predict"))
                 .header("Authorization", "Bearer " + owner)
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new DigestInputStream(new PatternStream(SIZE, 7), digest)), SIZE))
+                // without a length the JDK client sends it chunked
+                .POST(withLength ? HttpRequest.BodyPublishers.fromPublisher(body, SIZE) : body)
                 .build();
         HttpResponse<String> answer = http.send(upload, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), answer.body());
@@ -105,13 +112,15 @@ class DeploymentProxyLargeBodiesTest {
         assertEquals(HexFormat.of().formatHex(digest.digest()), received.get(), "the deployment got every byte in order");
     }
 
-    @Test
-    void downloadOfTwiceTheProxysHeapArrivesWholeWithItsLength() throws Exception {
-        HttpRequest download = HttpRequest.newBuilder(URI.create(base + "v2/models/sink/download?seed=11"))
+    @ParameterizedTest(name = "with Content-Length: {0}")
+    @ValueSource(booleans = {true, false})
+    void downloadOfTwiceTheProxysHeapArrivesWhole(boolean withLength) throws Exception {
+        HttpRequest download = HttpRequest.newBuilder(URI.create(base + "v2/models/sink/download?seed=11"
+                        + (withLength ? "" : "&chunked")))
                 .header("Authorization", "Bearer " + owner).build();
         HttpResponse<InputStream> answer = http.send(download, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, answer.statusCode());
-        assertEquals(SIZE, answer.headers().firstValueAsLong("Content-Length").orElse(-1));
+        assertEquals(withLength ? SIZE : -1, answer.headers().firstValueAsLong("Content-Length").orElse(-1));
         MessageDigest digest = sha256();
         long count = 0;
         try (InputStream in = answer.body()) {
@@ -138,6 +147,25 @@ class DeploymentProxyLargeBodiesTest {
         assertEquals(null, received.get(), "nothing reached the deployment");
     }
 
+    @Test
+    void pathAndQueryReachTheDeploymentExactlyAsSent() throws Exception {
+        String pathAndQuery = "v2/models/echo/a%20b%2Fc?a=1&a=2&flag&b=%20c+d&e=%26%3D";
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .header("Authorization", "Bearer " + owner).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals("/" + pathAndQuery, answer.body());
+    }
+
+    /** Answers with the raw path and query it was asked for. */
+    private static void echo(HttpExchange exchange) throws IOException {
+        byte[] body = (exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery())
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
     /** Reads the request body as it comes, keeping only its digest. */
     private static void sink(HttpExchange exchange) throws IOException {
         MessageDigest digest = sha256();
@@ -159,11 +187,12 @@ class DeploymentProxyLargeBodiesTest {
         }
     }
 
-    /** Writes SIZE generated bytes with their length. */
+    /** Writes SIZE generated bytes, with their length or ({@code &chunked}) without. */
     private static void source(HttpExchange exchange) throws IOException {
-        long seed = Long.parseLong(exchange.getRequestURI().getQuery().replace("seed=", ""));
+        String query = exchange.getRequestURI().getQuery();
+        long seed = Long.parseLong(query.replace("&chunked", "").replace("seed=", ""));
         exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
-        exchange.sendResponseHeaders(200, SIZE);
+        exchange.sendResponseHeaders(200, query.endsWith("&chunked") ? 0 : SIZE);
         try (InputStream in = new PatternStream(SIZE, seed); OutputStream out = exchange.getResponseBody()) {
             in.transferTo(out);
         }
