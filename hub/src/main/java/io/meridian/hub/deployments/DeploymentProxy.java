@@ -1,5 +1,6 @@
 package io.meridian.hub.deployments;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -99,15 +100,17 @@ public final class DeploymentProxy implements HttpService, AutoCloseable {
                 }));
         try (Http1ClientResponse answer = send(req, upstream)) {
             relay(req, res, answer, d);
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+            // the second: the connection closed before a whole answer came (a runtime killed mid-request)
+            Throwable cause = e instanceof UncheckedIOException io ? io.getCause() : e;
             if (res.isSent()) {
                 // the status line is gone already; all that is left is to end the connection
-                LOG.log(System.Logger.Level.DEBUG, "answer of deployment " + id + " broke off: " + e.getCause());
+                LOG.log(System.Logger.Level.DEBUG, "answer of deployment " + id + " broke off: " + cause);
                 return;
             }
             // the container may have died just now: let the watcher's verdict explain it
             Deployment now = deployments.refresh(d);
-            throw new ApiException(502, "deployment " + id + " did not answer (" + e.getCause().getClass().getSimpleName()
+            throw new ApiException(502, "deployment " + id + " did not answer (" + cause.getClass().getSimpleName()
                     + ")" + (now.running() ? "" : ": " + now.message()));
         }
     }

@@ -58,6 +58,10 @@ class DeploymentProxyLargeBodiesTest {
         upstream.createContext("/v2/models/sink/predict", DeploymentProxyLargeBodiesTest::sink);
         upstream.createContext("/v2/models/sink/download", DeploymentProxyLargeBodiesTest::source);
         upstream.createContext("/v2/models/echo", DeploymentProxyLargeBodiesTest::echo);
+        upstream.createContext("/v2/models/crash", exchange -> {
+            // the JDK server drops the connection without an answer, as a runtime killed mid-request would
+            throw new IllegalStateException("the model crashed");
+        });
         upstream.start();
 
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -154,6 +158,20 @@ class DeploymentProxyLargeBodiesTest {
                 .header("Authorization", "Bearer " + owner).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), answer.body());
         assertEquals("/" + pathAndQuery, answer.body());
+    }
+
+    @Test
+    void aDeploymentThatDropsTheConnectionIsA502ThatSaysSo() throws Exception {
+        for (String method : new String[] {"GET", "POST"}) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "v2/models/crash/predict"))
+                    .header("Authorization", "Bearer " + owner)
+                    .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString("{\"x\": 1}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, answer.statusCode(), method + " " + answer.body());
+            assertTrue(answer.body().contains("\"message\":\"deployment 0123456789ab did not answer ("),
+                    method + " " + answer.body());
+        }
     }
 
     /** Answers with the raw path and query it was asked for. */
