@@ -1,4 +1,5 @@
-// Your storage: browse folders, upload with a progress bar, download, rename, delete, new folder.
+// Your storage: where it lives (the hub, or your Nextcloud / WebDAV account), browse folders, upload with a
+// progress bar, download, rename, delete, new folder.
 import { action, api, ApiError, bytes, clearError, h, showError, table, xsrfToken } from "./lib.js";
 
 const q = (path) => "path=" + encodeURIComponent(path);
@@ -20,6 +21,49 @@ function upload(path, file, bar) {
     xhr.onerror = () => reject(new ApiError(0, "The upload was interrupted; check your connection and try again."));
     xhr.send(file);
   });
+}
+
+/** The connection card: the account in use with Disconnect, or the form that connects one (checked by the hub first). */
+async function connection(card, changed) {
+  const c = await api("GET", "/api/v1/storage/connection");
+  if (c.kind !== "local") {
+    card.replaceChildren(h("h3", {}, "Storage account"),
+      h("p", { id: "storage-connected" }, `Connected to ${c.kind === "nextcloud" ? "Nextcloud" : "WebDAV"} at `, h("code", {}, c.url),
+        ` as ${c.login}`, c.connected_at ? ` since ${new Date(c.connected_at).toLocaleString()}` : "", "."),
+      action("Disconnect", async () => {
+        if (!confirm(`Disconnect ${c.url}? Your files stay there; the dashboard shows the hub's folder again.`)) return;
+        await api("DELETE", "/api/v1/storage/connection");
+        await connection(card, changed);
+        await changed();
+      }, { class: "danger" }));
+    return;
+  }
+  const form = h("form", { class: "inline", id: "connect-form" },
+    h("span", {}, h("label", { for: "connect-kind" }, "Kind"),
+      h("select", { id: "connect-kind" }, h("option", { value: "nextcloud" }, "Nextcloud"), h("option", { value: "webdav" }, "WebDAV folder"))),
+    h("span", {}, h("label", { for: "connect-url" }, "Server URL"),
+      h("input", { id: "connect-url", type: "url", placeholder: "https://cloud.example.org", autocomplete: "off" })),
+    h("span", {}, h("label", { for: "connect-login" }, "User"), h("input", { id: "connect-login", autocomplete: "username" })),
+    h("span", {}, h("label", { for: "connect-password" }, "App password"),
+      h("input", { id: "connect-password", type: "password", autocomplete: "new-password" })),
+    h("button", { type: "submit", class: "primary" }, "Connect"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError();
+    const value = (id) => form.querySelector(id).value;
+    const button = form.querySelector("button");
+    button.disabled = true;
+    try {
+      await api("PUT", "/api/v1/storage/connection", { kind: value("#connect-kind"), url: value("#connect-url").trim(),
+        login: value("#connect-login").trim(), app_password: value("#connect-password") });
+      await connection(card, changed);
+      await changed();
+    } catch (e) { showError(e); button.disabled = false; }
+  });
+  card.replaceChildren(h("h3", {}, "Storage account"),
+    h("p", { class: "muted", id: "storage-connected" }, "Your files are kept on the hub. Connect a Nextcloud account (with an app "
+      + "password from its Settings → Security) or a WebDAV folder to work with your files there instead."),
+    form);
 }
 
 export async function storage(root) {
@@ -92,6 +136,7 @@ export async function storage(root) {
     } catch (e) { showError(e); }
   });
 
-  await open("/");
-  root.append(h("h2", {}, "Storage"), crumbs, listing, uploadForm, bar, status, folderForm);
+  const account = h("section", { class: "card", id: "storage-account" });
+  await Promise.all([open("/"), connection(account, () => open("/"))]);
+  root.append(h("h2", {}, "Storage"), account, crumbs, listing, uploadForm, bar, status, folderForm);
 }
