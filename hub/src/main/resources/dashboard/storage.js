@@ -78,7 +78,7 @@ export async function storage(root) {
     dir = data.path || path;
     const parts = dir.split("/").filter(Boolean);
     crumbs.replaceChildren(h("a", { href: "#/storage", onclick: (e) => { e.preventDefault(); open("/").catch(showError); } }, "/"),
-      ...parts.map((p, i) => {
+      ...parts.flatMap((p, i) => {
         const to = "/" + parts.slice(0, i + 1).join("/");
         return [" ", h("a", { href: "#/storage", onclick: (e) => { e.preventDefault(); open(to).catch(showError); } }, p), " /"];
       }), h("span", { class: "muted" }, `  (${data.backend})`));
