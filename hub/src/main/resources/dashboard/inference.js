@@ -23,6 +23,7 @@ export async function inference(root) {
   const list = h("div", { id: "inference-list" });
   const panel = h("section", { "aria-live": "polite", id: "inference-invoke" });
   const status = h("p", { "aria-live": "polite", id: "inference-status" });
+  let invoking = null;
 
   function openInvoke(s) {
     const input = h("textarea", { id: "invoke-input", rows: 6, spellcheck: "false" },
@@ -46,6 +47,7 @@ export async function inference(root) {
       } catch (e) { showError(e); } finally { button.disabled = false; }
     });
     panel.replaceChildren(form);
+    invoking = s.name;
     input.focus();
   }
 
@@ -61,7 +63,7 @@ export async function inference(root) {
         action(`Delete ${s.name}`, async () => {
           if (!confirm(`Delete the inference service ${s.name}?`)) return;
           await api("DELETE", servicePath(s.name));
-          if (panel.querySelector("h3") && panel.querySelector("h3").textContent === `Invoke ${s.name}`) panel.replaceChildren();
+          if (invoking === s.name) { panel.replaceChildren(); invoking = null; }
           await refresh();
         }, { class: "danger" })))));
     list.replaceChildren(rows.length ? table(["Service", "Backend", "Image", "State", "Actions"], rows, ["Image"])

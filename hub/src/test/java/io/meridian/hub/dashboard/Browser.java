@@ -122,6 +122,12 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** Everything any page logged at warning level or above, for a failure message. */
+    List<String> consoleWarnings() {
+        return log().stream().filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogEntry::getMessage).toList();
+    }
+
     private List<LogEntry> log() {
         log.addAll(driver.manage().logs().get(LogType.BROWSER).getAll());
         return log;

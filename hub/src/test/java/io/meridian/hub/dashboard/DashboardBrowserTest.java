@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The dashboard in headless Chromium against a real hub (local spawner, real Jupyter servers):
- * what a user and an admin see and do, with a screenshot of each page in target/screenshots.
+ * The dashboard in headless Chromium against a real hub (local spawner, real Jupyter servers, Docker for
+ * deployments and inference, the Apache WebDAV server for Nextcloud storage): what a user and an admin see
+ * and do, with a screenshot of each page in target/screenshots.
  */
 class DashboardBrowserTest {
     private static final String USER = "ada";
@@ -477,6 +478,7 @@ class DashboardBrowserTest {
         assertEquals("2", card.findElement(By.tagName("progress")).getAttribute("value"));
         assertTrue(card.getText().contains("All 2 servers stopped"), card.getText());
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("no-running")));
+        browser.driver.executeScript("window.scrollTo(0, 0)");
         browser.screenshot("admin-stop-all");
         for (String user : List.of("bob", "carol")) {
             assertTrue(hub.get("/hub/api/users/" + user, TestHub.ADMIN_TOKEN).json().path("servers").isEmpty(), user);

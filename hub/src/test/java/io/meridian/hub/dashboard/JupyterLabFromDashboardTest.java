@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -105,11 +106,28 @@ class JupyterLabFromDashboardTest {
             browser.waitFor(ExpectedConditions.elementToBeClickable(By.linkText("Open default"))).click();
             browser.waitFor(60, ExpectedConditions.urlContains("/user/" + USER + "/lab"));
             // JupyterLab's own widgets, drawn by its scripts: the file browser and the launcher with the Java kernel
-            browser.waitFor(180, ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".jp-DirListing")));
-            WebElement java = browser.waitFor(120, ExpectedConditions.visibilityOfElementLocated(
-                    By.cssSelector(".jp-Launcher .jp-LauncherCard[title*='Java (Meridian)']")));
-            assertTrue(java.isDisplayed());
+            try {
+                browser.waitFor(180, ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".jp-DirListing")));
+                browser.waitFor(120, ExpectedConditions.visibilityOfElementLocated(
+                        By.cssSelector(".jp-Launcher .jp-LauncherCard[title*='Java (Meridian)']")));
+            } catch (TimeoutException e) {
+                browser.screenshot("jupyterlab-failed");
+                throw new AssertionError("JupyterLab did not come up at " + browser.driver.getCurrentUrl()
+                        + "; the browser logged: " + browser.consoleWarnings(), e);
+            }
             browser.screenshot("jupyterlab");
+
+            // JupyterLab's page carries the server token and its scripts send it along with the session cookie;
+            // the hub lets those through by the session, but the server token alone is no way in.
+            String pageToken = (String) browser.driver.executeScript(
+                    "return JSON.parse(document.getElementById('jupyter-config-data').textContent).token || '';");
+            if (!pageToken.isEmpty()) {
+                Object alone = browser.driver.executeAsyncScript("""
+                        const done = arguments[arguments.length - 1];
+                        fetch(arguments[0], {credentials: 'omit', headers: {Authorization: 'token ' + arguments[1]}})
+                            .then(r => done(r.status), e => done(-1));""", "/user/" + USER + "/api/me", pageToken);
+                assertEquals(401L, alone);
+            }
 
             browser.driver.get(hub.url("/hub/dashboard/#/home"));
             browser.waitFor(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Stop default']"))).click();
