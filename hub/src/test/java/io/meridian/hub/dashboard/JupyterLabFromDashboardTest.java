@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -121,13 +122,12 @@ class JupyterLabFromDashboardTest {
             // the hub lets those through by the session, but the server token alone is no way in.
             String pageToken = (String) browser.driver.executeScript(
                     "return JSON.parse(document.getElementById('jupyter-config-data').textContent).token || '';");
-            if (!pageToken.isEmpty()) {
-                Object alone = browser.driver.executeAsyncScript("""
-                        const done = arguments[arguments.length - 1];
-                        fetch(arguments[0], {credentials: 'omit', headers: {Authorization: 'token ' + arguments[1]}})
-                            .then(r => done(r.status), e => done(-1));""", "/user/" + USER + "/api/me", pageToken);
-                assertEquals(401L, alone);
-            }
+            assertFalse(pageToken.isEmpty(), "JupyterLab outside JupyterHub puts its token into the page");
+            Object alone = browser.driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch(arguments[0], {credentials: 'omit', headers: {Authorization: 'token ' + arguments[1]}})
+                        .then(r => done(r.status), e => done(-1));""", "/user/" + USER + "/api/me", pageToken);
+            assertEquals(401L, alone);
 
             browser.driver.get(hub.url("/hub/dashboard/#/home"));
             browser.waitFor(ExpectedConditions.elementToBeClickable(By.xpath("//button[normalize-space()='Stop default']"))).click();
