@@ -6,6 +6,7 @@ import io.meridian.hub.auth.Passwords;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.db.Database;
 import io.meridian.hub.users.UserStore;
+import io.meridian.nextcloud.FakeNextcloudLoginFlow;
 import io.meridian.nextcloud.TestWebDav;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -385,6 +386,39 @@ class DashboardBrowserTest {
         browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"), "kept on the hub"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "(local)"));
+        assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText());
+    }
+
+    @Test
+    void storageConnectsNextcloudThroughItsLoginPage() throws Exception {
+        String token = userWithPassword("dsh-nora");
+        logIn("dsh-nora", PASSWORD);
+        browser.driver.get(hub.url("/hub/dashboard/#/storage"));
+        WebElement url = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("connect-url")));
+        url.sendKeys("ftp://cloud.example.org");
+        click(By.xpath("//button[normalize-space()='Log in through Nextcloud']"));
+        assertReadableError("http(s) address");
+
+        try (FakeNextcloudLoginFlow nextcloud = new FakeNextcloudLoginFlow()) {
+            url.clear();
+            url.sendKeys(nextcloud.base());
+            click(By.xpath("//button[normalize-space()='Log in through Nextcloud']"));
+            WebElement page = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#nextcloud-login-status a")));
+            assertTrue(page.getAttribute("href").startsWith(nextcloud.base() + "/login/v2/flow/"), page.getAttribute("href"));
+            assertEquals("_blank", page.getAttribute("target"));
+            assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText(), "not before approval");
+
+            // Nextcloud, once the user grants access there, hands out the Apache server's Nextcloud-layout tree.
+            String davServer = TestWebDav.SERVER.resolve("/").toString();
+            nextcloud.approve(davServer, TestWebDav.USER, TestWebDav.PASSWORD);
+            browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"),
+                    "Connected to Nextcloud at " + davServer + " as " + TestWebDav.USER));
+        }
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "(webdav)"));
+        click(By.xpath("//button[normalize-space()='Disconnect']"));
+        browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"), "kept on the hub"));
         assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText());
     }
 
