@@ -5,9 +5,20 @@ import { catalog } from "./catalog.js";
 import { deployments } from "./deployments.js";
 import { storage } from "./storage.js";
 import { tokens } from "./tokens.js";
+import { inference } from "./inference.js";
 import { admin } from "./admin.js";
 
-const views = { home: servers, catalog, deployments, storage, tokens, admin };
+// The pages in navigation order: hash route, nav label, view, and whether only admins get it. A new page is an import and one line here.
+const pages = [
+  { route: "home", label: "Servers", view: servers },
+  { route: "catalog", label: "Catalog", view: catalog },
+  { route: "deployments", label: "Deployments", view: deployments },
+  { route: "inference", label: "Inference", view: inference },
+  { route: "storage", label: "Storage", view: storage },
+  { route: "tokens", label: "Tokens", view: tokens },
+  { route: "admin", label: "Admin", view: admin, admin: true },
+];
+const views = {};
 let me = null;
 let cleanup = null;
 let turn = 0;
@@ -17,7 +28,7 @@ async function route(event) {
   // In-page anchors such as the skip link are not routes.
   if (location.hash && !location.hash.startsWith("#/")) return;
   const [name, ...rest] = (location.hash.replace(/^#\/?/, "") || "home").split("/");
-  const view = views[name] && (name !== "admin" || me.admin) ? name : "home";
+  const view = views[name] ? name : "home";
   document.querySelectorAll("[data-nav]").forEach((a) => {
     if (a.dataset.nav === view) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
@@ -53,7 +64,12 @@ async function start() {
     return;
   }
   document.getElementById("whoami").textContent = me.name + (me.admin ? " (admin)" : "");
-  document.getElementById("admin-nav").hidden = !me.admin;
+  const nav = document.getElementById("pages");
+  for (const page of pages.filter((p) => !p.admin || me.admin)) {
+    views[page.route] = page.view;
+    nav.insertBefore(h("a", { href: `#/${page.route}`, "data-nav": page.route, id: `${page.route}-nav` }, page.label),
+      document.getElementById("whoami"));
+  }
   window.addEventListener("hashchange", route);
   await route();
 }

@@ -7,10 +7,20 @@ export class ApiError extends Error {
 
 /** Calls a hub API; resolves to parsed JSON (or null), rejects with an ApiError carrying the hub's message. */
 export async function api(method, path, body) {
+  return body === undefined ? (await call(method, path)).data
+    : (await call(method, path, JSON.stringify(body), "application/json")).data;
+}
+
+/** Like api, but sends `text` as it is and resolves to the answer's text (for inputs and outputs that need not be JSON). */
+export async function apiText(method, path, text, contentType) {
+  return (await call(method, path, text, contentType)).text;
+}
+
+async function call(method, path, body, contentType) {
   const init = { method, credentials: "same-origin", headers: { "X-XSRFToken": xsrf } };
   if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
+    init.headers["Content-Type"] = contentType;
+    init.body = body;
   }
   let response;
   try {
@@ -25,7 +35,7 @@ export async function api(method, path, body) {
     if (response.status === 403 && !data) location.href = "/hub/login?next=/hub/dashboard/";
     throw new ApiError(response.status, (data && data.message) || `The hub answered ${response.status} ${response.statusText}.`);
   }
-  return data;
+  return { data, text };
 }
 
 export const xsrfToken = () => xsrf;

@@ -1,4 +1,5 @@
-// Your storage: browse folders, upload with a progress bar, download, rename, delete, new folder.
+// Your storage: where it lives (the hub, or your Nextcloud / WebDAV account), browse folders, upload with a
+// progress bar, download, rename, delete, new folder.
 import { action, api, ApiError, bytes, clearError, h, showError, table, xsrfToken } from "./lib.js";
 
 const q = (path) => "path=" + encodeURIComponent(path);
@@ -22,6 +23,86 @@ function upload(path, file, bar) {
   });
 }
 
+/**
+ * The storage account card: the account in use with Disconnect, or two ways to connect one: typing an app
+ * password (the hub checks the login before it stores anything), or Nextcloud's own login page, where you grant
+ * access and the hub, polling Nextcloud, receives an app password of its own.
+ */
+function account(card, changed) {
+  let poll = null;
+  const stop = () => { clearTimeout(poll); poll = null; };
+
+  async function connected() {
+    await show();
+    await changed();
+  }
+
+  function follow(started, box) {
+    box.replaceChildren("Grant access in Nextcloud: ",
+      h("a", { href: started.login_url, target: "_blank", rel: "noopener" }, "open the Nextcloud login page"),
+      ". Waiting for your approval…");
+    const check = async () => {
+      const s = await api("GET", "/api/v1/storage/connection/nextcloud-login");
+      if (s.status === "pending") { poll = setTimeout(() => check().catch(showError), 1500); return; }
+      stop();
+      box.replaceChildren();
+      if (s.status === "connected") await connected();
+      else showError(new Error(`The Nextcloud login ${s.status}: ${s.message}`));
+    };
+    stop();
+    poll = setTimeout(() => check().catch(showError), 1500);
+  }
+
+  async function show() {
+    const c = await api("GET", "/api/v1/storage/connection");
+    if (c.kind !== "local") {
+      card.replaceChildren(h("h3", {}, "Storage account"),
+        h("p", { id: "storage-connected" }, `Connected to ${c.kind === "nextcloud" ? "Nextcloud" : "WebDAV"} at `, h("code", {}, c.url),
+          ` as ${c.login}`, c.connected_at ? ` since ${new Date(c.connected_at).toLocaleString()}` : "", "."),
+        action("Disconnect", async () => {
+          if (!confirm(`Disconnect ${c.url}? Your files stay there; the dashboard shows the hub's folder again.`)) return;
+          await api("DELETE", "/api/v1/storage/connection");
+          await connected();
+        }, { class: "danger" }));
+      return;
+    }
+    const value = (id) => form.querySelector(id).value;
+    const form = h("form", { class: "inline", id: "connect-form" },
+      h("span", {}, h("label", { for: "connect-kind" }, "Kind"),
+        h("select", { id: "connect-kind" }, h("option", { value: "nextcloud" }, "Nextcloud"), h("option", { value: "webdav" }, "WebDAV folder"))),
+      h("span", {}, h("label", { for: "connect-url" }, "Server URL"),
+        h("input", { id: "connect-url", type: "url", placeholder: "https://cloud.example.org", autocomplete: "off" })),
+      h("span", {}, h("label", { for: "connect-login" }, "User"), h("input", { id: "connect-login", autocomplete: "username" })),
+      h("span", {}, h("label", { for: "connect-password" }, "App password"),
+        h("input", { id: "connect-password", type: "password", autocomplete: "new-password" })),
+      h("button", { type: "submit", class: "primary" }, "Connect"));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearError();
+      const button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      try {
+        await api("PUT", "/api/v1/storage/connection", { kind: value("#connect-kind"), url: value("#connect-url").trim(),
+          login: value("#connect-login").trim(), app_password: value("#connect-password") });
+        await connected();
+      } catch (e) { showError(e); button.disabled = false; }
+    });
+    const waiting = h("p", { "aria-live": "polite", id: "nextcloud-login-status" });
+    const login = action("Log in through Nextcloud", async () => {
+      follow(await api("POST", "/api/v1/storage/connection/nextcloud-login", { url: value("#connect-url").trim() }), waiting);
+    });
+    card.replaceChildren(h("h3", {}, "Storage account"),
+      h("p", { class: "muted", id: "storage-connected" }, "Your files are kept on the hub. Connect a Nextcloud account (with an app "
+        + "password from its Settings → Security) or a WebDAV folder to work with your files there instead."),
+      form,
+      h("p", {}, login, " A Nextcloud server can also hand the hub an app password itself: give its URL above, then grant access on "
+        + "its login page."),
+      waiting);
+  }
+
+  return { show, stop };
+}
+
 export async function storage(root) {
   let dir = "/";
   const crumbs = h("p", { id: "storage-path" });
@@ -34,7 +115,7 @@ export async function storage(root) {
     dir = data.path || path;
     const parts = dir.split("/").filter(Boolean);
     crumbs.replaceChildren(h("a", { href: "#/storage", onclick: (e) => { e.preventDefault(); open("/").catch(showError); } }, "/"),
-      ...parts.map((p, i) => {
+      ...parts.flatMap((p, i) => {
         const to = "/" + parts.slice(0, i + 1).join("/");
         return [" ", h("a", { href: "#/storage", onclick: (e) => { e.preventDefault(); open(to).catch(showError); } }, p), " /"];
       }), h("span", { class: "muted" }, `  (${data.backend})`));
@@ -92,6 +173,9 @@ export async function storage(root) {
     } catch (e) { showError(e); }
   });
 
-  await open("/");
-  root.append(h("h2", {}, "Storage"), crumbs, listing, uploadForm, bar, status, folderForm);
+  const card = h("section", { class: "card", id: "storage-account" });
+  const connection = account(card, () => open("/"));
+  await Promise.all([open("/"), connection.show()]);
+  root.append(h("h2", {}, "Storage"), card, crumbs, listing, uploadForm, bar, status, folderForm);
+  return connection.stop;
 }

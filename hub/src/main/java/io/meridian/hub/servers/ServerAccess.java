@@ -6,6 +6,7 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.http.ServerRequest;
 import io.meridian.hub.auth.Authenticator;
 import io.meridian.hub.auth.Caller;
+import io.meridian.hub.auth.Secrets;
 import io.meridian.hub.culler.CullTargets;
 import io.meridian.hub.proxy.ProxyGate;
 import io.meridian.hub.users.UserStore;
@@ -51,7 +52,9 @@ public final class ServerAccess implements ProxyGate, CullTargets {
     }
 
     private Decision decide(Headers headers, String user, String server) {
-        Optional<String> token = Authenticator.bearer(headers);
+        // JupyterLab writes the server token into its page and its scripts send it back. That is no hub
+        // credential: such a request is the browser's, and goes by its session cookie like the page did.
+        Optional<String> token = Authenticator.bearer(headers).filter(t -> !isServerToken(user, server, t));
         Caller caller;
         if (token.isPresent()) {
             Optional<Caller> byToken;
@@ -79,6 +82,10 @@ public final class ServerAccess implements ProxyGate, CullTargets {
         return lifecycle.running(user, server)
                 .<Decision>map(r -> new Decision.Allow(r.upstream(), r.serverToken(), caller.name()))
                 .orElseGet(() -> new Decision.NotRunning(caller.name()));
+    }
+
+    private boolean isServerToken(String user, String server, String token) {
+        return lifecycle.running(user, server).map(r -> Secrets.same(r.serverToken(), token)).orElse(false);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.meridian.hub.dashboard;
 
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -10,6 +12,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -18,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +34,12 @@ import java.util.logging.Logger;
  */
 final class Browser implements AutoCloseable {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final String NETWORK_CHANGED = "net::ERR_NETWORK_CHANGED";
 
     final ChromeDriver driver;
     private final Path profile;
+    // Reading the browser's log empties it: what was read is kept here for every later question.
+    private final List<LogEntry> log = new ArrayList<>();
 
     // Chromium is newer than Selenium's DevTools bindings; the tests use WebDriver only, so that warning is noise.
     // Held in fields: java.util.logging keeps loggers weakly, and a collected one forgets its level.
@@ -88,12 +95,42 @@ final class Browser implements AutoCloseable {
      * asked for and handles (a refused call is shown to the user, not a bug) and pages of other apps (Jupyter).
      */
     List<String> consoleErrors() {
-        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        return log().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage)
                 .filter(message -> message.contains("/hub/dashboard/"))
                 .filter(message -> !message.contains("Failed to load resource: the server responded with a status of"))
+                .filter(message -> !message.contains(NETWORK_CHANGED))
                 .toList();
+    }
+
+    /**
+     * Waits until the dashboard has started (it names who is logged in). Docker creating or removing a network on
+     * this shared machine makes Chromium abort the loads in flight with ERR_NETWORK_CHANGED, a module among them;
+     * then, and only then, the page is loaded once more.
+     */
+    void waitForDashboardOf(String user) {
+        ExpectedCondition<Boolean> started = ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), user);
+        try {
+            waitFor(started);
+        } catch (TimeoutException e) {
+            if (log().stream().noneMatch(entry -> entry.getMessage().contains(NETWORK_CHANGED))) {
+                throw e;
+            }
+            driver.navigate().refresh();
+            waitFor(started);
+        }
+    }
+
+    /** Everything any page logged at warning level or above, for a failure message. */
+    List<String> consoleWarnings() {
+        return log().stream().filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
+                .map(LogEntry::getMessage).toList();
+    }
+
+    private List<LogEntry> log() {
+        log.addAll(driver.manage().logs().get(LogType.BROWSER).getAll());
+        return log;
     }
 
     void size(int width, int height) {

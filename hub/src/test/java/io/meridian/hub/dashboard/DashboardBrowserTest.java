@@ -6,6 +6,8 @@ import io.meridian.hub.auth.Passwords;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.db.Database;
 import io.meridian.hub.users.UserStore;
+import io.meridian.nextcloud.FakeNextcloudLoginFlow;
+import io.meridian.nextcloud.TestWebDav;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,9 +19,13 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,12 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The dashboard in headless Chromium against a real hub (local spawner, real Jupyter servers):
- * what a user and an admin see and do, with a screenshot of each page in target/screenshots.
+ * The dashboard in headless Chromium against a real hub (local spawner, real Jupyter servers, Docker for
+ * deployments and inference, the Apache WebDAV server for Nextcloud storage): what a user and an admin see
+ * and do, with a screenshot of each page in target/screenshots.
  */
 class DashboardBrowserTest {
     private static final String USER = "ada";
     private static final String USER_PASSWORD = "ada-browser-password";
+    private static final String PASSWORD = "dsh-browser-password";
     private static TestHub hub;
     private static Database db;
     private static String adaToken;
@@ -54,6 +62,11 @@ class DashboardBrowserTest {
     static void stopHub() {
         for (JsonNode d : hub.get("/api/v1/deployments", adaToken).json()) {
             hub.call("DELETE", "/api/v1/deployments/" + d.get("id").asText(), adaToken, null);
+        }
+        // what a failed inference test left behind (its deployment goes with it)
+        String ines = hub.userWithToken("dsh-ines");
+        for (JsonNode service : hub.get("/api/v1/inference", ines).json()) {
+            hub.call("DELETE", "/api/v1/inference/" + service.get("name").asText(), ines, null);
         }
         hub.stopAllServers();
         hub.close();
@@ -209,18 +222,25 @@ class DashboardBrowserTest {
 
         click(By.xpath("//button[normalize-space()='Stop bob/default']"));
         browser.waitFor(60, ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-running='bob/']")));
-        assertTrue(hub.get("/hub/api/users/bob", TestHub.ADMIN_TOKEN).json().path("servers").isEmpty());
+        // a stop answered with 202 finishes in the background
+        browser.waitFor(60, driver -> hub.get("/hub/api/users/bob", TestHub.ADMIN_TOKEN).json().path("servers").isEmpty());
     }
 
     @Test
     void normalUserGetsNoAdminPageAndTheApiRefusesAnyway() {
         logIn(USER, USER_PASSWORD);
-        assertFalse(browser.driver.findElement(By.id("admin-nav")).isDisplayed());
-        browser.driver.get(hub.url("/hub/dashboard/#/admin"));
-        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-view='home']")));
-        Object status = browser.driver.executeAsyncScript(
-                "const done = arguments[0]; fetch('/hub/api/users').then(r => done(r.status), e => done(-1));");
-        assertEquals(403L, status);
+        assertTrue(browser.driver.findElements(By.id("admin-nav")).isEmpty(), "no Admin link for a normal user");
+        for (String page : List.of("admin", "admin/groups", "admin/audit")) {
+            browser.driver.get(hub.url("/hub/dashboard/#/catalog"));
+            browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-view='catalog']")));
+            browser.driver.get(hub.url("/hub/dashboard/#/" + page));
+            browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-view='home']")));
+        }
+        for (String api : List.of("/hub/api/users", "/hub/api/groups", "/api/v1/admin/audit")) {
+            Object status = browser.driver.executeAsyncScript(
+                    "const done = arguments[1]; fetch(arguments[0]).then(r => done(r.status), e => done(-1));", api);
+            assertEquals(403L, status, api);
+        }
 
         browser.driver.get(hub.url("/hub/dashboard/#/deployments"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-view='deployments']"),
@@ -270,12 +290,262 @@ class DashboardBrowserTest {
         assertFalse(error.getText().contains("{"), "the message, not the JSON: " + error.getText());
     }
 
+    @Test
+    void inferenceServiceIsCreatedFromAModuleInvokedWithAnInputAndDeleted() {
+        String token = userWithPassword("dsh-ines");
+        logIn("dsh-ines", PASSWORD);
+        browser.driver.get(hub.url("/hub/dashboard/#/inference"));
+        WebElement name = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("inference-name")));
+        new Select(browser.driver.findElement(By.id("inference-module"))).selectByValue("iris-classifier");
+        name.sendKeys("Iris Service");
+        click(By.xpath("//button[normalize-space()='Create service']"));
+        assertReadableError("invalid server name");
+        assertTrue(hub.get("/api/v1/inference", token).json().isEmpty(), "a refused name creates nothing");
+
+        name.clear();
+        name.sendKeys("iris");
+        new Select(browser.driver.findElement(By.id("inference-module"))).selectByValue("iris-classifier");
+        click(By.xpath("//button[normalize-space()='Create service']"));
+        browser.waitFor(240, ExpectedConditions.textToBePresentInElementLocated(By.id("inference-status"), "Created iris"));
+        browser.waitFor(60, ExpectedConditions.textToBe(By.cssSelector("tr[data-service='iris'] .state"), "running"));
+        JsonNode service = hub.get("/api/v1/inference/iris", token).json();
+        assertEquals("local", service.get("backend").asText());
+        String deployment = service.at("/deployment/id").asText();
+
+        click(By.xpath("//button[normalize-space()='Invoke iris']"));
+        WebElement input = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("invoke-input")));
+        input.clear();
+        input.sendKeys("this is not JSON");
+        click(By.xpath("//button[normalize-space()='Run']"));
+        assertReadableError("JSON object");
+
+        input.clear();
+        input.sendKeys("{\"sepal_length\": 6.7, \"sepal_width\": 3.0, \"petal_length\": 5.2, \"petal_width\": 2.3}");
+        click(By.xpath("//button[normalize-space()='Run']"));
+        WebElement output = browser.waitFor(60, ExpectedConditions.visibilityOfElementLocated(By.id("invoke-output")));
+        assertTrue(output.getText().contains("virginica"), output.getText());
+        assertFalse(browser.driver.findElement(By.id("error")).isDisplayed(), "a good input clears the earlier error");
+        browser.screenshot("inference");
+
+        click(By.xpath("//button[normalize-space()='Delete iris']"));
+        browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
+        browser.waitFor(60, ExpectedConditions.textToBePresentInElementLocated(By.id("inference-list"), "No inference services yet"));
+        assertTrue(hub.get("/api/v1/inference", token).json().isEmpty());
+        assertEquals(404, hub.get("/api/v1/deployments/" + deployment, token).status(), "its deployment went with it");
+    }
+
+    @Test
+    void storageConnectsANextcloudAccountWorksInItAndDisconnects() throws Exception {
+        String token = userWithPassword("dsh-nina");
+        logIn("dsh-nina", PASSWORD);
+        browser.driver.get(hub.url("/hub/dashboard/#/storage"));
+        new Select(browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("connect-kind")))).selectByValue("nextcloud");
+        String nextcloud = TestWebDav.SERVER.resolve("/").toString();
+        browser.driver.findElement(By.id("connect-url")).sendKeys(nextcloud);
+        browser.driver.findElement(By.id("connect-login")).sendKeys(TestWebDav.USER);
+        WebElement password = browser.driver.findElement(By.id("connect-password"));
+        password.sendKeys("not-the-app-password");
+        click(By.xpath("//button[normalize-space()='Connect']"));
+        assertReadableError("app password");
+        assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText());
+
+        password.clear();
+        password.sendKeys(TestWebDav.PASSWORD);
+        click(By.xpath("//button[normalize-space()='Connect']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"),
+                "Connected to Nextcloud at " + nextcloud + " as " + TestWebDav.USER));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "(webdav)"));
+        assertEquals("nextcloud", hub.get("/api/v1/storage/connection", token).json().get("kind").asText());
+
+        // The test account's files are shared by every checkout on this machine: work in a folder of our own.
+        String folder = "dsh-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            browser.driver.findElement(By.id("new-folder")).sendKeys(folder);
+            click(By.xpath("//button[normalize-space()='Create']"));
+            click(By.xpath("//tr[@data-entry='" + folder + "']//a"));
+            browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "/ " + folder + " /"));
+            Path file = Files.createTempDirectory("meridian-upload").resolve("notes.txt");
+            Files.writeString(file, "kept in Nextcloud\n");
+            browser.driver.findElement(By.id("upload-file")).sendKeys(file.toString());
+            click(By.xpath("//button[normalize-space()='Upload']"));
+            browser.waitFor(60, ExpectedConditions.textToBePresentInElementLocated(By.id("upload-status"), "Uploaded notes.txt"));
+            browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-entry='notes.txt']")));
+            assertEquals(200, webDav("GET", folder + "/notes.txt").statusCode());
+            assertEquals("kept in Nextcloud\n", webDav("GET", folder + "/notes.txt").body());
+            browser.screenshot("storage-nextcloud");
+
+            click(By.xpath("//p[@id='storage-path']/a[normalize-space()='/']"));
+            click(By.xpath("//button[normalize-space()='Delete " + folder + "']"));
+            browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
+            browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-entry='" + folder + "']")));
+            assertEquals(404, webDav("GET", folder + "/notes.txt").statusCode());
+        } finally {
+            webDav("DELETE", folder + "/");
+        }
+
+        click(By.xpath("//button[normalize-space()='Disconnect']"));
+        browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"), "kept on the hub"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "(local)"));
+        assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText());
+    }
+
+    @Test
+    void storageConnectsNextcloudThroughItsLoginPage() throws Exception {
+        String token = userWithPassword("dsh-nora");
+        logIn("dsh-nora", PASSWORD);
+        browser.driver.get(hub.url("/hub/dashboard/#/storage"));
+        WebElement url = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("connect-url")));
+        url.sendKeys("ftp://cloud.example.org");
+        click(By.xpath("//button[normalize-space()='Log in through Nextcloud']"));
+        assertReadableError("http(s) address");
+
+        try (FakeNextcloudLoginFlow nextcloud = new FakeNextcloudLoginFlow()) {
+            url.clear();
+            url.sendKeys(nextcloud.base());
+            click(By.xpath("//button[normalize-space()='Log in through Nextcloud']"));
+            WebElement page = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#nextcloud-login-status a")));
+            assertTrue(page.getAttribute("href").startsWith(nextcloud.base() + "/login/v2/flow/"), page.getAttribute("href"));
+            assertEquals("_blank", page.getAttribute("target"));
+            assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText(), "not before approval");
+
+            // Nextcloud, once the user grants access there, hands out the Apache server's Nextcloud-layout tree.
+            String davServer = TestWebDav.SERVER.resolve("/").toString();
+            nextcloud.approve(davServer, TestWebDav.USER, TestWebDav.PASSWORD);
+            browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"),
+                    "Connected to Nextcloud at " + davServer + " as " + TestWebDav.USER));
+        }
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "(webdav)"));
+        click(By.xpath("//button[normalize-space()='Disconnect']"));
+        browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"), "kept on the hub"));
+        assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText());
+    }
+
+    @Test
+    void adminCreatesAGroupChangesItsMembersAndDeletesIt() {
+        hub.userWithToken("bob");
+        logIn("admin", TestHub.ADMIN_PASSWORD);
+        browser.driver.get(hub.url("/hub/dashboard/#/admin/groups"));
+        WebElement name = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("group-name")));
+        name.sendKeys("Bad Group!");
+        click(By.xpath("//button[normalize-space()='Create group']"));
+        assertReadableError("invalid group name");
+
+        name.clear();
+        name.sendKeys("dsh-team");
+        browser.driver.findElement(By.id("group-members")).sendKeys(USER);
+        click(By.xpath("//button[normalize-space()='Create group']"));
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-group='dsh-team'] [data-member='ada']")));
+
+        browser.driver.findElement(By.id("add-dsh-team")).sendKeys("nobody-of-that-name");
+        click(By.xpath("//button[normalize-space()='Add to dsh-team']"));
+        assertReadableError("no such user");
+        WebElement add = browser.driver.findElement(By.id("add-dsh-team"));
+        add.clear();
+        add.sendKeys("bob");
+        click(By.xpath("//button[normalize-space()='Add to dsh-team']"));
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-group='dsh-team'] [data-member='bob']")));
+        click(By.xpath("//button[@aria-label='Remove ada from dsh-team']"));
+        browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-group='dsh-team'] [data-member='ada']")));
+        browser.screenshot("admin-groups");
+        assertEquals("[\"bob\"]", hub.get("/hub/api/groups/dsh-team", TestHub.ADMIN_TOKEN).json().get("users").toString());
+
+        click(By.xpath("//button[normalize-space()='Delete dsh-team']"));
+        browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
+        browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-group='dsh-team']")));
+        assertEquals(404, hub.get("/hub/api/groups/dsh-team", TestHub.ADMIN_TOKEN).status());
+    }
+
+    @Test
+    void adminPagesThroughTheAuditLogAndFiltersItByWho() {
+        String root = "dsh-root";
+        assertTrue(List.of(201, 409).contains(hub.admin("POST", "/hub/api/users/" + root, "{\"admin\": true}").status()));
+        String rootToken = hub.admin("POST", "/hub/api/users/" + root + "/tokens", "{}").json().get("token").asText();
+        for (int i = 0; i < 30; i++) {
+            assertEquals(201, hub.admin("POST", "/hub/api/users/dsh-audit-" + i + "-" + UUID.randomUUID().toString().substring(0, 4), null).status());
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, hub.call("POST", "/hub/api/groups/dsh-audited-" + i, rootToken, "{}").status());
+            assertEquals(204, hub.call("DELETE", "/hub/api/groups/dsh-audited-" + i, rootToken, null).status());
+        }
+        logIn("admin", TestHub.ADMIN_PASSWORD);
+        browser.driver.get(hub.url("/hub/dashboard/#/admin/audit"));
+        browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-audit]"), 25));
+        assertEquals("Entries 1–25", browser.driver.findElement(By.id("audit-page")).getText());
+        String newest = browser.driver.findElement(By.cssSelector("tr[data-audit]")).getText();
+        assertTrue(newest.contains(root) && newest.contains("DELETE /hub/api/groups/dsh-audited-2"), newest);
+        click(By.xpath("//button[normalize-space()='Next page']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-page"), "Entries 26–"));
+        click(By.xpath("//button[normalize-space()='Previous page']"));
+        browser.waitFor(ExpectedConditions.textToBe(By.id("audit-page"), "Entries 1–25"));
+
+        WebElement who = browser.driver.findElement(By.id("audit-actor"));
+        who.sendKeys("Not A Name");
+        click(By.xpath("//button[normalize-space()='Show']"));
+        assertReadableError("invalid user name");
+        who.clear();
+        who.sendKeys(root);
+        click(By.xpath("//button[normalize-space()='Show']"));
+        browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-audit]"), 6));
+        for (WebElement row : browser.driver.findElements(By.cssSelector("tr[data-audit]"))) {
+            assertTrue(row.getText().contains(root) && row.getText().contains("/hub/api/groups/dsh-audited-"), row.getText());
+        }
+        assertFalse(browser.driver.findElement(By.xpath("//button[normalize-space()='Next page']")).isEnabled());
+        browser.screenshot("admin-audit");
+    }
+
+    @Test
+    void adminStopsAllServersAndWatchesThemGo() {
+        for (String user : List.of("bob", "carol")) {
+            int started = hub.post("/hub/api/users/" + user + "/server", hub.userWithToken(user), "{}").status();
+            assertTrue(started == 201 || started == 202, user + ": " + started);
+        }
+        logIn("admin", TestHub.ADMIN_PASSWORD);
+        browser.driver.get(hub.url("/hub/dashboard/#/admin"));
+        browser.waitFor(120, ExpectedConditions.textToBe(By.cssSelector("tr[data-running='bob/'] .state"), "ready"));
+        browser.waitFor(120, ExpectedConditions.textToBe(By.cssSelector("tr[data-running='carol/'] .state"), "ready"));
+        click(By.id("stop-all-button"));
+        assertTrue(browser.waitFor(ExpectedConditions.alertIsPresent()).getText().contains("Stop all 2 running servers"));
+        browser.driver.switchTo().alert().accept();
+        WebElement card = browser.waitFor(120, ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-stop-all='done']")));
+        assertEquals("2", card.findElement(By.tagName("progress")).getAttribute("value"));
+        assertTrue(card.getText().contains("All 2 servers stopped"), card.getText());
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("no-running")));
+        browser.driver.executeScript("window.scrollTo(0, 0)");
+        browser.screenshot("admin-stop-all");
+        for (String user : List.of("bob", "carol")) {
+            browser.waitFor(60, driver -> hub.get("/hub/api/users/" + user, TestHub.ADMIN_TOKEN).json().path("servers").isEmpty());
+        }
+    }
+
+    /** A user who logs in with {@link #PASSWORD}; returns an API token of theirs. */
+    private static String userWithPassword(String name) {
+        String token = hub.userWithToken(name);
+        new UserStore(db).setPassword(name, Passwords.hash(PASSWORD), false);
+        return token;
+    }
+
+    private void assertReadableError(String expected) {
+        WebElement error = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+        browser.waitFor(ExpectedConditions.textToBePresentInElement(error, expected));
+        assertFalse(error.getText().contains("{"), "the hub's message, not its JSON: " + error.getText());
+    }
+
+    private static HttpResponse<String> webDav(String method, String path) throws Exception {
+        String basic = Base64.getEncoder().encodeToString((TestWebDav.USER + ":" + TestWebDav.PASSWORD).getBytes(StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(TestWebDav.SERVER.resolve(path))
+                .header("Authorization", "Basic " + basic).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private void logIn(String name, String password) {
         browser.driver.get(hub.url("/hub/login?next=/hub/dashboard/"));
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(name);
         browser.driver.findElement(By.id("password")).sendKeys(password);
         browser.driver.findElement(By.cssSelector("form [type='submit']")).click();
-        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), name));
+        browser.waitForDashboardOf(name);
     }
 
     // Lists that refresh themselves may replace the element between finding and clicking: then find it again.
