@@ -17,6 +17,12 @@ import io.meridian.hub.catalog.CatalogSettings;
 import io.meridian.hub.catalog.PlatformApiDocument;
 import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.config.HubConfig;
+import io.meridian.hub.courses.CoursePolicy;
+import io.meridian.hub.courses.CourseServers;
+import io.meridian.hub.courses.CourseStore;
+import io.meridian.hub.courses.CoursesApi;
+import io.meridian.hub.courses.Exchange;
+import io.meridian.hub.courses.GroupDirectory;
 import io.meridian.hub.culler.IdleCuller;
 import io.meridian.hub.dashboard.DashboardService;
 import io.meridian.hub.db.Database;
@@ -52,6 +58,7 @@ import io.meridian.hub.web.ErrorHandling;
 import io.meridian.hub.web.PayloadLimit;
 import io.meridian.spawner.Spawner;
 import io.meridian.spawner.docker.DockerSpawner;
+import io.meridian.spawner.docker.Profile;
 import io.meridian.spawner.gpu.GpuAllocator;
 import io.meridian.spawner.local.LocalProcessSpawner;
 import io.meridian.spawner.local.LocalSpawnerConfig;
@@ -64,6 +71,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** The hub: every service and how it is wired. {@code java -jar meridian-hub.jar [--config FILE]}. */
 public final class Main {
@@ -113,13 +121,16 @@ public final class Main {
         Map<String, String> serverEnv = Kernelspec.extensions(config.kernelExtensions())
                 .map(jars -> Map.of("MERIDIAN_KERNEL_EXTENSIONS", jars)).orElse(Map.of());
         SpawnerFeatures spawnerFeatures = new SpawnerFeatures(spawner, config.docker(), users);
+        AuditLog auditLog = new AuditLog(db);
+        CourseStore courses = new CourseStore(db);
+        CoursePolicy coursePolicy = new CoursePolicy(courses, auditLog, Clock.systemUTC());
         ServerLifecycle lifecycle = new ServerLifecycle(config.spawn(), spawner, servers, tokens, secrets, metrics,
-                config.hubApiUrl(), serverEnv, spawnerFeatures);
+                config.hubApiUrl(), serverEnv, spawnerFeatures, coursePolicy);
         resources.addFirst(lifecycle);
         spawnerFeatures.prepare(servers);
         lifecycle.recoverAndWatch();
 
-        ServerAccess access = new ServerAccess(auth, lifecycle, servers, users);
+        ServerAccess access = new ServerAccess(auth, lifecycle, servers, users, coursePolicy);
         ProxyService proxy = new ProxyService(access, ProxySettings.defaults());
         resources.addFirst(proxy);
         if (config.culler().enabled()) {
@@ -140,7 +151,15 @@ public final class Main {
         resources.addFirst(trainings);
         trainings.startPolling(deploySettings.pollInterval());
         Inference inference = new Inference(db, deployments, catalog, deploySettings.oscar());
-        AuditApi audit = new AuditApi(auth::api, new AuditLog(db), Clock.systemUTC());
+        AuditApi audit = new AuditApi(auth::api, auditLog, Clock.systemUTC());
+        // where {"group": ...} rosters are read; none configured means rosters come as CSV only
+        GroupDirectory groupDirectory = null;
+        CoursesApi coursesApi = new CoursesApi(auth::api, courses, users,
+                new CourseServers(lifecycle, servers, users, config.spawn().concurrentLimit(), config.courses().startWait(),
+                        Clock.systemUTC()),
+                new Exchange(spawner, courses, config.dataDir().resolve("courses"), config.courses().maxSubmissionBytes(),
+                        Clock.systemUTC()),
+                groupDirectory, profileNamed(spawner), auditLog, config.courses().maxUploadBytes(), Clock.systemUTC());
         Pages pages = new Pages(auth, sessions, users, tokens,
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
                 config.cookieSecure(), keycloak.isPresent());
@@ -180,6 +199,7 @@ public final class Main {
                             new TrainingsApi(auth::api, trainings),
                             new InferenceApi(auth::api, inference),
                             new SpawnersApi(auth::api, spawnerFeatures),
+                            coursesApi,
                             audit);
                     routing.register("/deployments", new DeploymentProxy(auth::api, deployments));
                     routing.register("/user", proxy);
@@ -202,6 +222,12 @@ public final class Main {
             case "docker" -> new DockerSpawner(config.docker().spawner());
             default -> throw new IllegalArgumentException("unknown spawner '" + config.spawner() + "': use local or docker");
         };
+    }
+
+    /** The spawner's profile of a name, for course profiles; the local spawner has none. */
+    private static Function<String, Optional<Profile>> profileNamed(Spawner spawner) {
+        List<Profile> profiles = spawner instanceof DockerSpawner docker ? docker.config().profiles() : List.of();
+        return name -> profiles.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     private static Map<String, Long> serversByState(ServerStore servers) {

@@ -31,6 +31,12 @@ public interface Spawner extends AutoCloseable {
      */
     void stop(Map<String, String> state, boolean removeData) throws SpawnException;
 
+    /**
+     * The home directory of {@code user}'s server {@code serverName}, whether that server runs or not
+     * (servers sharing a home share it). The user and server names are the hub's validated names.
+     */
+    HomeFiles homeFiles(String user, String serverName);
+
     @Override
     default void close() {
     }

@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param keycloak         Keycloak (OIDC) login, empty for local accounts only (keycloak.*, MERIDIAN_KEYCLOAK_*)
  * @param login            login rate limiting
  * @param docker           the Docker spawner's settings ({@code docker:}); null unless {@code spawner} is docker
+ * @param courses          limits of the course exchange ({@code courses:})
  */
 public record HubConfig(String host,
                         int port,
@@ -52,7 +53,8 @@ public record HubConfig(String host,
                         Path jupyterCommand,
                         LoginConfig login,
                         DockerSettings docker,
-                        Optional<OidcSettings> keycloak) {
+                        Optional<OidcSettings> keycloak,
+                        CourseConfig courses) {
 
     /** JDBC URL, user and password; {@link #embedded()} when none is configured. */
     public record DatabaseConfig(String url, String user, String password) {
@@ -75,6 +77,14 @@ public record HubConfig(String host,
 
     /** At most {@code maxFailures} failed logins per user and address within {@code window}. */
     public record LoginConfig(int maxFailures, Duration window) {
+    }
+
+    /**
+     * @param maxUploadBytes     largest assignment or shared-data upload, packed and unpacked
+     * @param maxSubmissionBytes largest submission (a student's assignment folder)
+     * @param startWait          how long a start-all job waits for one student's server
+     */
+    public record CourseConfig(long maxUploadBytes, long maxSubmissionBytes, Duration startWait) {
     }
 
     public static HubConfig load(Optional<Path> file, Map<String, String> env) {
@@ -126,7 +136,10 @@ public record HubConfig(String host,
                 Path.of(env.getOrDefault("MERIDIAN_JUPYTER", yaml.get("local.jupyter").asString().orElse("/usr/bin/jupyter"))),
                 login,
                 spawner.equals("docker") ? DockerSettings.fromYaml(yaml, env, dataDir, spawn.startTimeout()) : null,
-                OidcSettings.load(yaml, env, stripSlash(publicUrl)));
+                OidcSettings.load(yaml, env, stripSlash(publicUrl)),
+                new CourseConfig(yaml.get("courses.max_upload_bytes").asLong().orElse(100L * 1024 * 1024),
+                        yaml.get("courses.max_submission_bytes").asLong().orElse(50L * 1024 * 1024),
+                        seconds(yaml, "courses.start_wait_seconds", spawn.startTimeout().toSeconds() + 60)));
     }
 
     public static DatabaseConfig embedded(Path dataDir) {

@@ -6,6 +6,7 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.http.ServerRequest;
 import io.meridian.hub.auth.Authenticator;
 import io.meridian.hub.auth.Caller;
+import io.meridian.hub.auth.Secrets;
 import io.meridian.hub.culler.CullTargets;
 import io.meridian.hub.proxy.ProxyGate;
 import io.meridian.hub.users.UserStore;
@@ -27,8 +28,16 @@ public final class ServerAccess implements ProxyGate, CullTargets {
     private final ServerLifecycle lifecycle;
     private final ServerStore servers;
     private final UserStore users;
+    private final ServerGrants grants;
 
     public ServerAccess(Authenticator auth, ServerLifecycle lifecycle, ServerStore servers, UserStore users) {
+        this(auth, lifecycle, servers, users, ServerGrants.NONE);
+    }
+
+    /** @param grants access beyond scopes (instructors to their students' course servers) */
+    public ServerAccess(Authenticator auth, ServerLifecycle lifecycle, ServerStore servers, UserStore users,
+                        ServerGrants grants) {
+        this.grants = grants;
         this.auth = auth;
         this.lifecycle = lifecycle;
         this.servers = servers;
@@ -53,7 +62,9 @@ public final class ServerAccess implements ProxyGate, CullTargets {
     private Decision decide(Headers headers, String user, String server) {
         Optional<String> token = Authenticator.bearer(headers);
         Caller caller;
+        String credential;
         if (token.isPresent()) {
+            credential = Secrets.sha256(token.get());
             Optional<Caller> byToken;
             try {
                 byToken = auth.fromToken(token.get());
@@ -72,8 +83,9 @@ public final class ServerAccess implements ProxyGate, CullTargets {
                         : new Decision.Unauthorized("authentication required: log in or send 'Authorization: token <token>'");
             }
             caller = bySession.get();
+            credential = Secrets.sha256(Authenticator.cookie(headers, Authenticator.SESSION_COOKIE).orElse(""));
         }
-        if (!caller.can("access:servers", user)) {
+        if (!caller.can("access:servers", user) && !grants.allows(caller, credential, user, server)) {
             return new Decision.Forbidden(caller.name() + " may not access the servers of " + user);
         }
         return lifecycle.running(user, server)

@@ -6,6 +6,7 @@ import io.meridian.hub.config.HubConfig.SpawnConfig;
 import io.meridian.hub.ops.Metrics;
 import io.meridian.hub.users.User;
 import io.meridian.hub.web.ApiException;
+import io.meridian.spawner.Mount;
 import io.meridian.spawner.ProgressEvent;
 import io.meridian.spawner.SpawnException;
 import io.meridian.spawner.SpawnRequest;
@@ -45,6 +46,9 @@ public final class ServerLifecycle implements AutoCloseable {
     private final String hubApiUrl;
     private final Map<String, String> serverEnvironment;
     private final ServerOptionsPolicy optionsPolicy;
+    private final StartPolicy startPolicy;
+    // held from the start policy's quota check until the server is marked pending, so starts cannot overtake a quota
+    private final Object admission = new Object();
     private final AtomicInteger pendingSpawns = new AtomicInteger();
     private final Map<Long, ProgressStream> streams = new ConcurrentHashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -85,6 +89,13 @@ public final class ServerLifecycle implements AutoCloseable {
     public ServerLifecycle(SpawnConfig config, Spawner spawner, ServerStore servers, TokenStore tokens,
                            SecretBox secrets, Metrics metrics, String hubApiUrl, Map<String, String> serverEnvironment,
                            ServerOptionsPolicy optionsPolicy) {
+        this(config, spawner, servers, tokens, secrets, metrics, hubApiUrl, serverEnvironment, optionsPolicy, StartPolicy.NONE);
+    }
+
+    /** @param startPolicy decides options, mounts and quotas of starts (course servers) */
+    public ServerLifecycle(SpawnConfig config, Spawner spawner, ServerStore servers, TokenStore tokens,
+                           SecretBox secrets, Metrics metrics, String hubApiUrl, Map<String, String> serverEnvironment,
+                           ServerOptionsPolicy optionsPolicy, StartPolicy startPolicy) {
         this.config = config;
         this.spawner = spawner;
         this.servers = servers;
@@ -94,6 +105,7 @@ public final class ServerLifecycle implements AutoCloseable {
         this.hubApiUrl = hubApiUrl;
         this.serverEnvironment = Map.copyOf(serverEnvironment);
         this.optionsPolicy = optionsPolicy;
+        this.startPolicy = startPolicy;
         this.poller = Thread.ofVirtual().name("server-poller").unstarted(this::pollLoop);
     }
 
@@ -149,18 +161,22 @@ public final class ServerLifecycle implements AutoCloseable {
             default -> {
             }
         }
-        Map<String, Object> options = userOptions == null ? row.userOptions() : userOptions;
-        // the user's options are persisted; what the hub adds (groups) is recomputed at every start
-        Map<String, Object> spawnOptions = optionsPolicy.admit(user, options);
-        if (pendingSpawns.incrementAndGet() > config.concurrentLimit()) {
-            pendingSpawns.decrementAndGet();
-            throw ApiException.tooManyRequests("too many servers are starting right now (limit "
-                    + config.concurrentLimit() + "); try again shortly", 10);
-        }
         Instant begun = Instant.now();
-        if (!servers.beginSpawn(row.id(), options, begun)) {
-            pendingSpawns.decrementAndGet();
-            throw ApiException.conflict("server " + row.baseUrl() + " changed state meanwhile; reload and try again");
+        StartPolicy.Plan plan;
+        Map<String, Object> spawnOptions;
+        synchronized (admission) {
+            plan = startPolicy.plan(user, row.name(), userOptions == null ? row.userOptions() : userOptions);
+            // the user's options are persisted; what the hub adds (groups) is recomputed at every start
+            spawnOptions = optionsPolicy.admit(user, plan.userOptions());
+            if (pendingSpawns.incrementAndGet() > config.concurrentLimit()) {
+                pendingSpawns.decrementAndGet();
+                throw ApiException.tooManyRequests("too many servers are starting right now (limit "
+                        + config.concurrentLimit() + "); try again shortly", 10);
+            }
+            if (!servers.beginSpawn(row.id(), plan.userOptions(), begun)) {
+                pendingSpawns.decrementAndGet();
+                throw ApiException.conflict("server " + row.baseUrl() + " changed state meanwhile; reload and try again");
+            }
         }
         ProgressStream stream = new ProgressStream();
         streams.put(row.id(), stream);
@@ -169,7 +185,7 @@ public final class ServerLifecycle implements AutoCloseable {
         CompletableFuture<Boolean> done = start.done;
         spawning.put(row.id(), start);
         Thread.ofVirtual().name("spawn-" + user.name() + "-" + row.name())
-                .start(() -> spawn(user, row, spawnOptions, stream, begun, start));
+                .start(() -> spawn(user, row, spawnOptions, plan.mounts(), stream, begun, start));
         return answerWithin(done.thenApply(ready -> {
             if (!ready) {
                 throw new ApiException(500, lastMessage(stream));
@@ -276,8 +292,8 @@ public final class ServerLifecycle implements AutoCloseable {
         }
     }
 
-    private void spawn(User user, ServerRow row, Map<String, Object> options, ProgressStream stream, Instant begun,
-                       Spawning start) {
+    private void spawn(User user, ServerRow row, Map<String, Object> options, List<Mount> mounts, ProgressStream stream,
+                       Instant begun, Spawning start) {
         CompletableFuture<Boolean> done = start.done;
         TokenStore.Issued apiToken = null;
         try {
@@ -290,7 +306,7 @@ public final class ServerLifecycle implements AutoCloseable {
             env.put("MERIDIAN_USER", user.name());
             env.put("MERIDIAN_SERVER_NAME", row.name());
             SpawnRequest request = new SpawnRequest(user.name(), row.name(), row.baseUrl(), serverToken, env, options,
-                    config.startTimeout());
+                    config.startTimeout(), mounts);
             SpawnedServer spawned = startWithTimeout(request, stream, start);
             servers.markReady(row.id(), spawned.url(), spawned.state(), secrets.encrypt(serverToken), apiToken.token().id());
             running.put(key(row.user(), row.name()), new Running(row.id(), spawned.url(), serverToken));

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -20,6 +21,8 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.meridian.spawner.HomeFiles;
+import io.meridian.spawner.Mount;
 import io.meridian.spawner.ProgressEvent;
 import io.meridian.spawner.ProgressListener;
 import io.meridian.spawner.ServerStatus;
@@ -86,6 +89,7 @@ public final class DockerSpawner implements Spawner {
 
     private final DockerSpawnerConfig config;
     private final DockerClient docker;
+    private final ZerodepDockerHttpClient dockerHttp;
     private final GpuAllocator gpus;
     private final SpawnTimes spawnTimes;
     private final HttpClient http;
@@ -103,6 +107,7 @@ public final class DockerSpawner implements Spawner {
                 .maxConnections(64)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .build();
+        this.dockerHttp = httpClient;
         this.docker = DockerClientImpl.getInstance(clientConfig, httpClient);
         this.gpus = new GpuAllocator(config.gpuInventory(), config.gpuQuotaPerUser());
         this.spawnTimes = new SpawnTimes(config.stateDir());
@@ -127,6 +132,16 @@ public final class DockerSpawner implements Spawner {
      */
     public void checkOptions(Map<String, Object> userOptions) throws SpawnException {
         ServerOptions.resolve(userOptions, config);
+    }
+
+    /**
+     * The server's home volume (the user's one under {@link DockerSpawnerConfig.VolumePolicy#PER_USER}), reached
+     * through helper containers of the default profile's image.
+     */
+    @Override
+    public HomeFiles homeFiles(String user, String serverName) {
+        return new DockerHomeFiles(docker, dockerHttp, config.defaultProfile().image(),
+                ContainerNames.volume(user, serverName, config.volumePolicy()), config.hubId());
     }
 
     /** Which server holds which GPU, for the admin API. */
@@ -511,7 +526,7 @@ public final class DockerSpawner implements Spawner {
         Profile profile = options.profile();
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(config.network())
-                .withBinds(new Bind(volume, new Volume(HOME)))
+                .withBinds(binds(volume, request.mounts()))
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withPidsLimit(4096L);
         if (profile.cpus() > 0) {
@@ -548,6 +563,16 @@ public final class DockerSpawner implements Spawner {
         } catch (RuntimeException e) {
             throw new SpawnException("Cannot create container " + name + ": " + describe(e), e);
         }
+    }
+
+    private static List<Bind> binds(String volume, List<Mount> mounts) {
+        List<Bind> binds = new ArrayList<>();
+        binds.add(new Bind(volume, new Volume(HOME)));
+        for (Mount mount : mounts) {
+            binds.add(new Bind(mount.source().toString(), new Volume(HOME + "/" + mount.target()),
+                    mount.readOnly() ? AccessMode.ro : AccessMode.rw));
+        }
+        return binds;
     }
 
     private List<String> environment(SpawnRequest request, List<String> gpuIds) {

@@ -1,5 +1,7 @@
 package io.meridian.spawner.local;
 
+import io.meridian.spawner.HomeFiles;
+import io.meridian.spawner.Mount;
 import io.meridian.spawner.ProgressEvent;
 import io.meridian.spawner.ProgressListener;
 import io.meridian.spawner.ServerStatus;
@@ -49,6 +51,10 @@ import java.util.stream.Collectors;
  *
  * <p>Servers are started in a new session ({@code setsid}) with output going to their log file, so they survive
  * the hub exiting, and a later hub re-adopts them through {@link #poll} using the persisted pid and start time.
+ *
+ * <p>Mounts become symbolic links in the home ({@code <home>/<target> -> <source>}). Read-only is not enforced:
+ * every local server runs as the hub's own OS user, which may write wherever the hub may. Use Docker where
+ * shared data must stay unchanged.
  */
 public final class LocalProcessSpawner implements Spawner {
 
@@ -104,6 +110,7 @@ public final class LocalProcessSpawner implements Spawner {
         Path stateDir = config.stateRoot().resolve(request.user())
                 .resolve(request.serverName().isEmpty() ? "default" : "named-" + request.serverName());
         ServerDirs dirs = prepareDirectories(home, stateDir);
+        linkMounts(home, request.mounts());
 
         SpawnException lastPortFailure = null;
         for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
@@ -350,6 +357,36 @@ public final class LocalProcessSpawner implements Spawner {
         }
         throw new SpawnException("No free port in the local spawner's range " + range.first() + "-" + range.last()
                 + "; stop some servers or widen the range.");
+    }
+
+    @Override
+    public HomeFiles homeFiles(String user, String serverName) {
+        if (user == null || user.isEmpty() || user.equals(".") || user.equals("..") || user.contains("/") || user.contains("\0")) {
+            throw new IllegalArgumentException("invalid user name for a local home: '" + user + "'");
+        }
+        return new LocalHomeFiles(config.usersRoot().resolve(user));
+    }
+
+    // A link already pointing at the source is kept; anything else in the way is an error, never deleted.
+    private static void linkMounts(Path home, List<Mount> mounts) throws SpawnException {
+        for (Mount mount : mounts) {
+            Path link = home.resolve(mount.target());
+            try {
+                if (Files.isSymbolicLink(link)) {
+                    if (Files.readSymbolicLink(link).equals(mount.source())) {
+                        continue;
+                    }
+                    Files.delete(link);
+                } else if (Files.exists(link)) {
+                    throw new SpawnException("Cannot show " + mount.source() + " at ~/" + mount.target()
+                            + ": a file or folder of that name is in the way; rename it and start again.");
+                }
+                Files.createDirectories(link.getParent());
+                Files.createSymbolicLink(link, mount.source());
+            } catch (IOException e) {
+                throw new SpawnException("Cannot link " + mount.source() + " at ~/" + mount.target() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static void checkName(String name, String what) throws SpawnException {

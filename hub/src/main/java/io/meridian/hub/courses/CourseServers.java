@@ -1,0 +1,184 @@
+package io.meridian.hub.courses;
+
+import io.meridian.hub.servers.ServerLifecycle;
+import io.meridian.hub.servers.ServerRow;
+import io.meridian.hub.servers.ServerState;
+import io.meridian.hub.servers.ServerStore;
+import io.meridian.hub.users.User;
+import io.meridian.hub.users.UserStore;
+import io.meridian.hub.web.ApiException;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Students' course servers: each is the student's named server called like the course. Starts and stops for
+ * a whole class run as a {@link CourseJob}, a few at a time (the hub's concurrent spawn limit), retrying
+ * when the hub is busy.
+ */
+public final class CourseServers {
+    private static final System.Logger LOG = System.getLogger(CourseServers.class.getName());
+    private static final int KEPT_JOBS = 100;
+
+    private final ServerLifecycle lifecycle;
+    private final ServerStore servers;
+    private final UserStore users;
+    private final int parallel;
+    private final Duration wait;
+    private final Clock clock;
+    private final Map<String, CourseJob> jobs = new LinkedHashMap<>();
+
+    /**
+     * @param parallel how many starts a job runs at once
+     * @param wait     how long a job waits for one server to become ready or stopped
+     */
+    public CourseServers(ServerLifecycle lifecycle, ServerStore servers, UserStore users, int parallel, Duration wait,
+                         Clock clock) {
+        this.lifecycle = lifecycle;
+        this.servers = servers;
+        this.users = users;
+        this.parallel = Math.max(1, parallel);
+        this.wait = wait;
+        this.clock = clock;
+    }
+
+    /** Starts one member's course server; the answer is the hub's: DONE (ready) or PENDING (follow the progress). */
+    public ServerLifecycle.Outcome start(User user, Course course) {
+        ServerRow row = servers.find(user.name(), course.name())
+                .orElseGet(() -> servers.create(user.id(), course.name(), course.title()));
+        return lifecycle.start(user, row, Map.of());
+    }
+
+    public Optional<ServerRow> server(String user, Course course) {
+        return servers.find(user, course.name());
+    }
+
+    /** Starts ({@code start}) or stops the course servers of {@code students} in the background. */
+    public CourseJob launch(Course course, List<String> students, boolean start, String requestedBy) {
+        CourseJob job = new CourseJob(UUID.randomUUID().toString(), course.name(), start ? "start" : "stop",
+                requestedBy, clock.instant(), students);
+        synchronized (jobs) {
+            jobs.put(job.id(), job);
+            if (jobs.size() > KEPT_JOBS) {
+                jobs.remove(jobs.keySet().iterator().next());
+            }
+        }
+        Semaphore slots = new Semaphore(parallel);
+        Thread.ofVirtual().name("course-job-" + course.name()).start(() -> {
+            List<Thread> workers = new ArrayList<>();
+            for (String student : students) {
+                workers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        slots.acquire();
+                        try {
+                            if (start) {
+                                startOne(job, course, student);
+                            } else {
+                                stopOne(job, course, student);
+                            }
+                        } finally {
+                            slots.release();
+                        }
+                    } catch (InterruptedException e) {
+                        job.set(student, "failed", "the hub is shutting down");
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "course job " + job.id() + " for " + student + " failed", e);
+                        job.set(student, "failed", e instanceof ApiException ? e.getMessage() : "internal error; see the hub log");
+                    }
+                }));
+            }
+            for (Thread worker : workers) {
+                try {
+                    worker.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            job.finish(clock.instant());
+        });
+        return job;
+    }
+
+    public Optional<CourseJob> job(String course, String id) {
+        synchronized (jobs) {
+            return Optional.ofNullable(jobs.get(id)).filter(j -> j.course().equals(course));
+        }
+    }
+
+    private void startOne(CourseJob job, Course course, String student) throws InterruptedException {
+        User user = users.require(student);
+        Instant deadline = Instant.now().plus(wait);
+        while (true) {
+            ServerRow row = servers.find(student, course.name())
+                    .orElseGet(() -> servers.create(user.id(), course.name(), course.title()));
+            if (row.state() == ServerState.READY) {
+                job.set(student, "ready", "running at " + row.baseUrl());
+                return;
+            }
+            if (row.state() == ServerState.STOPPED) {
+                try {
+                    job.set(student, "starting", "");
+                    lifecycle.start(user, row, Map.of());
+                } catch (ApiException e) {
+                    if (e.status() != 429 || Instant.now().isAfter(deadline)) {
+                        job.set(student, "failed", e.getMessage());
+                        return;
+                    }
+                    Thread.sleep(1000);
+                    continue;
+                }
+                break;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                job.set(student, "failed", "the server was still " + row.state().db() + " after " + wait.toSeconds() + " s");
+                return;
+            }
+            Thread.sleep(500);
+        }
+        settle(job, course, student, deadline, ServerState.READY);
+    }
+
+    private void stopOne(CourseJob job, Course course, String student) throws InterruptedException {
+        Optional<ServerRow> row = servers.find(student, course.name());
+        if (row.isEmpty() || row.get().state() == ServerState.STOPPED) {
+            job.set(student, "stopped", "was not running");
+            return;
+        }
+        job.set(student, "stopping", "");
+        lifecycle.stop(row.get(), false);
+        settle(job, course, student, Instant.now().plus(wait), ServerState.STOPPED);
+    }
+
+    // Follows the server row until it reaches the wanted state; a start that ends stopped failed.
+    private void settle(CourseJob job, Course course, String student, Instant deadline, ServerState wanted)
+            throws InterruptedException {
+        while (Instant.now().isBefore(deadline)) {
+            Optional<ServerRow> row = servers.find(student, course.name());
+            ServerState state = row.map(ServerRow::state).orElse(ServerState.STOPPED);
+            if (state == ServerState.READY && wanted == ServerState.READY) {
+                job.set(student, "ready", "running at " + row.get().baseUrl());
+                return;
+            }
+            if (state == ServerState.STOPPED) {
+                if (wanted == ServerState.STOPPED) {
+                    job.set(student, "stopped", "");
+                } else {
+                    job.set(student, "failed", row.map(ServerRow::message).orElse("the server stopped"));
+                }
+                return;
+            }
+            Thread.sleep(300);
+        }
+        job.set(student, "failed", "no " + wanted.db() + " state within " + wait.toSeconds() + " s");
+    }
+}
