@@ -1,6 +1,9 @@
 package io.meridian.hub.courses;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.config.Config;
+import io.meridian.hub.TestHub;
+import io.meridian.hub.TestHub.Response;
 import io.meridian.hub.auth.oidc.KeycloakClient;
 import io.meridian.hub.auth.oidc.KeycloakServer;
 import io.meridian.hub.auth.oidc.MovableClock;
@@ -13,6 +16,8 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Course rosters from Keycloak groups, read from the real test Keycloak with the hub client's service
  * account: members (also people who never logged in), subgroups, groups larger than a page, and a
- * clear error for every way it can go wrong.
+ * clear error for every way it can go wrong; and a course roster imported from a group through the hub.
  */
 @ExtendWith(KeycloakServer.class)
 class KeycloakGroupDirectoryTest {
@@ -146,6 +151,60 @@ class KeycloakGroupDirectoryTest {
         clock.advance(Duration.ofSeconds(15)); // within the last 30 s of its life
         directory.members("/courses/ml-101");
         assertEquals(before + 2, keycloak.clientLogins(KeycloakServer.CLIENT_ID), "renewed before it expires");
+    }
+
+    @Test
+    void anInstructorImportsAKeycloakGroupAsTheRosterThroughTheHubApi() {
+        try (TestHub hub = TestHub.start(TestHub.tempDir(), hubEnv(Map.of()))) {
+            String teacher = hub.userWithToken("kcg-teacher");
+            Response created = hub.admin("POST", "/api/v1/courses", "{\"name\": \"kcg-ml\", \"instructors\": [\"kcg-teacher\"]}");
+            assertEquals(201, created.status(), created.body());
+
+            Response unknown = hub.post("/api/v1/courses/kcg-ml/roster", teacher, "{\"group\": \"/courses/nope\"}");
+            assertEquals(404, unknown.status(), unknown.body());
+            assertEquals("Keycloak has no group /courses/nope", unknown.json().get("message").asText());
+
+            Response imported = hub.post("/api/v1/courses/kcg-ml/roster", teacher, "{\"group\": \"/courses/ml-101\"}");
+            assertEquals(200, imported.status(), imported.body());
+            assertEquals(List.of("kcg-ann", "kcg-ben", "kcg-cem"), names(imported.json().get("added")));
+            JsonNode students = hub.get("/api/v1/courses/kcg-ml/students", teacher).json().get("students");
+            assertEquals("Ben Okafor", students.get(1).get("name").asText());
+            assertEquals("ben@example.org", students.get(1).get("email").asText());
+            assertEquals(200, hub.admin("GET", "/hub/api/users/kcg-ann", null).status(),
+                    "a member who never logged in is now a hub user");
+
+            Response again = hub.post("/api/v1/courses/kcg-ml/roster", teacher, "{\"group\": \"courses/ml-101\"}");
+            assertEquals(3, again.json().get("unchanged").asInt(), again.body());
+            assertEquals(List.of(), names(again.json().get("added")));
+        }
+    }
+
+    @Test
+    void withTheGroupDirectoryTurnedOffRostersComeAsCsvOnly() {
+        try (TestHub hub = TestHub.start(TestHub.tempDir(), hubEnv(Map.of("MERIDIAN_KEYCLOAK_GROUP_DIRECTORY", "false")))) {
+            String teacher = hub.userWithToken("kcg-teacher");
+            assertEquals(201, hub.admin("POST", "/api/v1/courses", "{\"name\": \"kcg-off\", \"instructors\": [\"kcg-teacher\"]}")
+                    .status());
+
+            Response group = hub.post("/api/v1/courses/kcg-off/roster", teacher, "{\"group\": \"/courses/ml-101\"}");
+
+            assertEquals(400, group.status(), group.body());
+            assertEquals(404, hub.admin("GET", "/hub/api/users/kcg-ann", null).status(), "nobody was created");
+        }
+    }
+
+    private static Map<String, String> hubEnv(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("MERIDIAN_KEYCLOAK_ISSUER", KeycloakServer.issuer(),
+                "MERIDIAN_KEYCLOAK_CLIENT_ID", KeycloakServer.CLIENT_ID,
+                "MERIDIAN_KEYCLOAK_CLIENT_SECRET", KeycloakServer.CLIENT_SECRET));
+        env.putAll(extra);
+        return env;
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(n -> names.add(n.asText()));
+        return names;
     }
 
     private static GroupDirectory directory(String clientId, String secret) {
