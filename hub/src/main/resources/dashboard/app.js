@@ -6,8 +6,9 @@ import { deployments } from "./deployments.js";
 import { storage } from "./storage.js";
 import { tokens } from "./tokens.js";
 import { admin } from "./admin.js";
+import { courses } from "./courses.js";
 
-const views = { home: servers, catalog, deployments, storage, tokens, admin };
+const views = { home: servers, catalog, deployments, storage, tokens, admin, courses };
 let me = null;
 let cleanup = null;
 let turn = 0;
