@@ -41,6 +41,8 @@ import java.util.function.Function;
  */
 public final class Exchange {
     static final String FEEDBACK = "feedback";
+    // Jupyter's own copies of saved notebooks are not the student's work
+    private static final String CHECKPOINTS = ".ipynb_checkpoints/";
     private static final int PARALLEL = 8;
 
     private final Spawner spawner;
@@ -98,7 +100,7 @@ public final class Exchange {
         }, error -> new Delivery(List.of(), List.of(), error));
     }
 
-    /** Snapshots the student's assignment folder (without the feedback in it) into the submission store. */
+    /** Snapshots the student's assignment folder (without its feedback and Jupyter checkpoints) into the submission store. */
     public Submission submit(Course course, Assignment assignment, User student) {
         List<HomeEntry> entries;
         try {
@@ -111,7 +113,7 @@ public final class Exchange {
         Map<String, byte[]> files = new TreeMap<>();
         long bytes = 0;
         for (HomeEntry entry : entries) {
-            if (!entry.path().startsWith(FEEDBACK + "/")) {
+            if (!entry.path().startsWith(FEEDBACK + "/") && !entry.path().contains(CHECKPOINTS)) {
                 files.put(entry.path(), entry.content());
                 bytes += entry.content().length;
             }

@@ -219,6 +219,9 @@ class CourseApiTest {
         Response early = hub.post("/api/v1/courses/crs-ex/assignments/hw1/submit", studentA, null);
         assertEquals(201, early.status(), early.body());
         Files.writeString(home("crs-sa").resolve("courses/crs-ex/hw1/answer.txt"), "42");
+        Path checkpoint = home("crs-sa").resolve("courses/crs-ex/hw1/.ipynb_checkpoints/hw1-checkpoint.ipynb");
+        Files.createDirectories(checkpoint.getParent());
+        Files.writeString(checkpoint, "Jupyter's copy, not submitted");
         Response latest = hub.post("/api/v1/courses/crs-ex/assignments/hw1/submit", studentA, null);
         assertEquals(201, latest.status(), latest.body());
         assertTrue(latest.json().get("late").asBoolean(), "due in 2020: " + latest.body());
@@ -294,13 +297,21 @@ class CourseApiTest {
     }
 
     @Test
-    void aCourseRefusesServersBeyondItsQuota() {
+    void aCourseServerSeesTheSharedDataAndTheCourseRefusesServersBeyondItsQuota() {
         createCourse("crs-q", "crs-ia", "{\"maxServers\": 1}");
         assertEquals(200, csv(hub, "crs-q", instructorA, "", "username,email,name\ncrs-q1,,\ncrs-q2,,\n").status());
         String q1 = hub.userWithToken("crs-q1");
         String q2 = hub.userWithToken("crs-q2");
+        Response data = send(hub, "PUT", "/api/v1/courses/crs-q/data", instructorA, "application/zip",
+                CourseCalls.zip(Map.of("notes/d.txt", "shared")));
+        assertEquals(200, data.status(), data.body());
+        assertEquals("~/crs-q-data", data.json().get("mountedAt").asText());
         Response first = hub.post("/api/v1/courses/crs-q/server", q1, null);
         assertTrue(first.status() == 201 || first.status() == 202, first.body());
+        waitFor(() -> hub.get("/user/crs-q1/crs-q/api/status", q1).status() == 200);
+        Response shared = hub.get("/user/crs-q1/crs-q/api/contents/crs-q-data/notes/d.txt?type=file&format=text", q1);
+        assertEquals(200, shared.status(), shared.body());
+        assertEquals("shared", shared.json().get("content").asText(), "the course data is linked into the home");
         Response second = hub.post("/api/v1/courses/crs-q/server", q2, null);
         assertEquals(409, second.status(), second.body());
         assertTrue(second.json().get("message").asText().contains("its quota"), second.body());

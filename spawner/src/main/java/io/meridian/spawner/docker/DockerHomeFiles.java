@@ -53,8 +53,10 @@ final class DockerHomeFiles implements HomeFiles {
     private final String image;
     private final String volume;
     private final String hubId;
+    private final String user;
 
-    DockerHomeFiles(DockerClient docker, DockerHttpClient http, String image, String volume, String hubId) {
+    DockerHomeFiles(DockerClient docker, DockerHttpClient http, String image, String volume, String hubId, String user) {
+        this.user = user;
         this.docker = docker;
         this.http = http;
         this.image = image;
@@ -75,7 +77,7 @@ final class DockerHomeFiles implements HomeFiles {
                  TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
                 for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                     String inside = insideRoot(entry.getName());
-                    if (!entry.isFile() || inside.isEmpty()) {
+                    if (!regular(entry) || inside.isEmpty()) {
                         continue;
                     }
                     total += entry.getSize();
@@ -126,7 +128,7 @@ final class DockerHomeFiles implements HomeFiles {
                     }
                 }
                 TarArchiveEntry there = existing.get(file.getKey());
-                if (there != null && (!overwrite || !there.isFile())) {
+                if (there != null && (!overwrite || !regular(there))) {
                     if (overwrite) {
                         throw new SpawnException(dir + "/" + file.getKey() + " exists and is not a regular file");
                     }
@@ -278,6 +280,11 @@ final class DockerHomeFiles implements HomeFiles {
         entry.setModTime(when.toEpochMilli());
     }
 
+    // commons-compress counts links as files; the hub reads and replaces only real files
+    private static boolean regular(TarArchiveEntry entry) {
+        return entry.isFile() && !entry.isSymbolicLink() && !entry.isLink();
+    }
+
     /** An archive of {@code a/b} names its entries {@code b/...}: the part after the first segment. */
     private static String insideRoot(String name) {
         String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
@@ -292,6 +299,13 @@ final class DockerHomeFiles implements HomeFiles {
     private <T> T withHelper(HelperWork<T> work) throws SpawnException {
         String id;
         try {
+            // a home written before the first start gets the labels the spawner would have given it
+            try {
+                docker.inspectVolumeCmd(volume).exec();
+            } catch (NotFoundException missing) {
+                docker.createVolumeCmd().withName(volume)
+                        .withLabels(Map.of(DockerSpawner.LABEL_HUB, hubId, DockerSpawner.LABEL_USER, user)).exec();
+            }
             id = docker.createContainerCmd(image)
                     .withName("meridian-files-" + UUID.randomUUID().toString().substring(0, 12))
                     .withLabels(Map.of(DockerSpawner.LABEL_HUB, hubId, LABEL_HELPER, "files"))

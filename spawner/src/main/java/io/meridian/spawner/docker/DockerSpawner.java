@@ -141,7 +141,7 @@ public final class DockerSpawner implements Spawner {
     @Override
     public HomeFiles homeFiles(String user, String serverName) {
         return new DockerHomeFiles(docker, dockerHttp, config.defaultProfile().image(),
-                ContainerNames.volume(user, serverName, config.volumePolicy()), config.hubId());
+                ContainerNames.volume(user, serverName, config.volumePolicy()), config.hubId(), user);
     }
 
     /** Which server holds which GPU, for the admin API. */

@@ -34,6 +34,9 @@ final class LocalHomeFiles implements HomeFiles {
     @Override
     public List<HomeEntry> readTree(String dir, long maxBytes) throws SpawnException {
         Path root = resolve(dir, false);
+        if (Files.isSymbolicLink(root)) {
+            throw new SpawnException(dir + " is a symbolic link; refused");
+        }
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
         }
@@ -64,9 +67,10 @@ final class LocalHomeFiles implements HomeFiles {
 
     @Override
     public List<String> writeTree(String dir, Map<String, byte[]> files, boolean overwrite) throws SpawnException {
+        checked(dir);
         Map<String, byte[]> sorted = new TreeMap<>();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            sorted.put(checked(dir + "/" + HomeFiles.checkPath(file.getKey())).substring(dir.length() + 1), file.getValue());
+            sorted.put(checked(file.getKey()), file.getValue());
         }
         List<String> written = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : sorted.entrySet()) {
