@@ -3,6 +3,7 @@ package io.meridian.hub.dashboard;
 import io.meridian.hub.TestHub;
 import io.meridian.hub.TestHub.Response;
 import io.meridian.hub.auth.Passwords;
+import io.meridian.hub.auth.oidc.KeycloakServer;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.db.Database;
 import io.meridian.hub.users.UserStore;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -38,9 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The dashboard's course pages in headless Chromium against a real hub (local spawner, real Jupyter
  * servers): an instructor imports a roster, creates, hands out and collects an assignment, starts, opens
- * and stops the students' servers; a student sees their course, assignments and due dates, submits, and
- * gets no instructor controls. Screenshots go to target/screenshots.
+ * and stops the students' servers, and takes a Keycloak group as roster (the hub logs in through the test
+ * Keycloak too); a student sees their course, assignments and due dates, submits, and gets no instructor
+ * controls. Screenshots go to target/screenshots.
  */
+@ExtendWith(KeycloakServer.class)
 class CourseDashboardBrowserTest {
     private static final String TEACHER = "crsd-teach";
     private static final String STUDENT = "crsd-ann";
@@ -54,7 +58,9 @@ class CourseDashboardBrowserTest {
     static void startHubWithTwoCourses() {
         // A named in-memory database, so the test can give people passwords the way the admin bootstrap does.
         String url = "jdbc:h2:mem:course-dashboard-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        hub = TestHub.start(TestHub.tempDir(), Map.of("MERIDIAN_DB_URL", url));
+        hub = TestHub.start(TestHub.tempDir(), Map.of("MERIDIAN_DB_URL", url,
+                "MERIDIAN_KEYCLOAK_ISSUER", KeycloakServer.issuer(), "MERIDIAN_KEYCLOAK_CLIENT_ID", KeycloakServer.CLIENT_ID,
+                "MERIDIAN_KEYCLOAK_CLIENT_SECRET", KeycloakServer.CLIENT_SECRET));
         db = Database.open(new HubConfig.DatabaseConfig(url, "", ""));
         hub.userWithToken(TEACHER);
         String annToken = hub.userWithToken(STUDENT);
@@ -65,6 +71,7 @@ class CourseDashboardBrowserTest {
         users.setPassword(STUDENT, Passwords.hash(PASSWORD), false);
         createCourse("crsd-ml", "Machine learning 101");
         createCourse("crsd-stats", "Statistics");
+        createCourse("crsd-kc", "From Keycloak");
 
         // The student's course is set up through the API: ann on the roster, hw1 handed out with a due date.
         String teacherToken = hub.userWithToken(TEACHER);
@@ -185,6 +192,25 @@ class CourseDashboardBrowserTest {
         browser.waitFor(120, ExpectedConditions.attributeToBe(By.cssSelector("[data-job='stop']"), "data-done", "true"));
         browser.waitFor(ExpectedConditions.textToBe(By.cssSelector("tr[data-student='crsd-ben'] .state"), "stopped"));
         assertTrue(hub.get("/hub/api/users/crsd-ben", TestHub.ADMIN_TOKEN).json().path("servers").isEmpty());
+    }
+
+    @Test
+    void instructorTakesTheRosterFromAKeycloakGroup() {
+        logIn(TEACHER);
+        browser.driver.get(hub.url("/hub/dashboard/#/courses/crsd-kc"));
+        WebElement group = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("roster-group")));
+
+        group.sendKeys("/courses/no-such-group");
+        click(By.xpath("//button[normalize-space()='Import group']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "Keycloak has no group /courses/no-such-group"));
+
+        group.clear();
+        group.sendKeys("/courses/ml-101");
+        click(By.xpath("//button[normalize-space()='Import group']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"),
+                "3 added (kcg-ann, kcg-ben, kcg-cem)"));
+        browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 3));
+        assertTrue(browser.driver.findElement(By.cssSelector("tr[data-student='kcg-ben']")).getText().contains("Ben Okafor"));
     }
 
     private static void createCourse(String name, String title) {
