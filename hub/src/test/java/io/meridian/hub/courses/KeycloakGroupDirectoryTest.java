@@ -154,6 +154,21 @@ class KeycloakGroupDirectoryTest {
     }
 
     @Test
+    void aTokenKeycloakStopsAcceptingIsReplacedOnce() {
+        GroupDirectory directory = directory(KeycloakServer.CLIENT_ID, KeycloakServer.CLIENT_SECRET);
+        directory.members("/courses/ml-101");
+        int before = keycloak.clientLogins(KeycloakServer.CLIENT_ID);
+        long revokedUpTo = Instant.now().getEpochSecond() + 1;
+        while (Instant.now().getEpochSecond() < revokedUpTo) {
+            TestHub.sleep(50); // the cached token must be older than the revocation, in whole seconds
+        }
+        keycloak.revokeTokensIssuedBefore(revokedUpTo);
+
+        assertEquals(3, directory.members("/courses/ml-101").size());
+        assertEquals(before + 1, keycloak.clientLogins(KeycloakServer.CLIENT_ID), "one fresh token after the 401");
+    }
+
+    @Test
     void anInstructorImportsAKeycloakGroupAsTheRosterThroughTheHubApi() {
         try (TestHub hub = TestHub.start(TestHub.tempDir(), hubEnv(Map.of()))) {
             String teacher = hub.userWithToken("kcg-teacher");

@@ -196,6 +196,11 @@ public final class KeycloakServer implements BeforeAllCallback {
                 null).size();
     }
 
+    /** Makes the test realm refuse every token issued before {@code epochSecond} (Keycloak's "not before" revocation). */
+    public void revokeTokensIssuedBefore(long epochSecond) {
+        send(adminRequest("PUT", "/admin/realms/" + REALM, "{\"notBefore\": " + epochSecond + "}"), "PUT realm notBefore");
+    }
+
     /** Creates another realm from its JSON representation. */
     public void createRealm(String realmJson) {
         send(adminRequest("POST", "/admin/realms", realmJson), "POST /admin/realms");
