@@ -156,9 +156,10 @@ public final class Main {
         // where {"group": ...} rosters are read; none configured means rosters come as CSV only
         GroupDirectory groupDirectory = keycloak.filter(k -> k.settings().groupDirectory())
                 .<GroupDirectory>map(k -> new KeycloakGroupDirectory(k.client(), Clock.systemUTC())).orElse(null);
-        CoursesApi coursesApi = new CoursesApi(auth::api, courses, users,
-                new CourseServers(lifecycle, servers, users, config.spawn().concurrentLimit(), config.courses().startWait(),
-                        Clock.systemUTC()),
+        CourseServers courseServers = new CourseServers(lifecycle, servers, users, config.spawn().concurrentLimit(),
+                config.courses().startWait(), Clock.systemUTC());
+        resources.addFirst(courseServers);
+        CoursesApi coursesApi = new CoursesApi(auth::api, courses, users, courseServers,
                 new Exchange(spawner, courses, config.dataDir().resolve("courses"), config.courses().maxSubmissionBytes(),
                         Clock.systemUTC()),
                 groupDirectory, profileNamed(spawner), auditLog, config.courses().maxUploadBytes(), Clock.systemUTC());

@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -25,7 +27,7 @@ import java.util.concurrent.Semaphore;
  * a whole class run as a {@link CourseJob}, a few at a time (the hub's concurrent spawn limit), retrying
  * when the hub is busy.
  */
-public final class CourseServers {
+public final class CourseServers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CourseServers.class.getName());
     private static final int KEPT_JOBS = 100;
 
@@ -36,6 +38,8 @@ public final class CourseServers {
     private final Duration wait;
     private final Clock clock;
     private final Map<String, CourseJob> jobs = new LinkedHashMap<>();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /**
      * @param parallel how many starts a job runs at once
@@ -74,9 +78,10 @@ public final class CourseServers {
         }
         Semaphore slots = new Semaphore(parallel);
         Thread.ofVirtual().name("course-job-" + course.name()).start(() -> {
-            List<Thread> workers = new ArrayList<>();
+            List<Thread> started = new ArrayList<>();
             for (String student : students) {
-                workers.add(Thread.ofVirtual().start(() -> {
+                started.add(Thread.ofVirtual().start(() -> {
+                    workers.add(Thread.currentThread());
                     try {
                         slots.acquire();
                         try {
@@ -91,12 +96,16 @@ public final class CourseServers {
                     } catch (InterruptedException e) {
                         job.set(student, "failed", "the hub is shutting down");
                     } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "course job " + job.id() + " for " + student + " failed", e);
+                        if (!closed) {
+                            LOG.log(Level.WARNING, "course job " + job.id() + " for " + student + " failed", e);
+                        }
                         job.set(student, "failed", e instanceof ApiException ? e.getMessage() : "internal error; see the hub log");
+                    } finally {
+                        workers.remove(Thread.currentThread());
                     }
                 }));
             }
-            for (Thread worker : workers) {
+            for (Thread worker : started) {
                 try {
                     worker.join();
                 } catch (InterruptedException e) {
@@ -107,6 +116,13 @@ public final class CourseServers {
             job.finish(clock.instant());
         });
         return job;
+    }
+
+    /** Ends the jobs' waiting; servers already starting or stopping carry on under the hub's lifecycle. */
+    @Override
+    public void close() {
+        closed = true;
+        workers.forEach(Thread::interrupt);
     }
 
     public Optional<CourseJob> job(String course, String id) {

@@ -260,7 +260,7 @@ public final class CoursesApi implements HttpService {
             byId.put(known.get(i).id(), entries.get(i));
         }
         RosterChange change = store.applyRoster(access.course().id(), byId, replace, clock.instant());
-        Json.ok(res, Map.of("added", change.added(), "removed", change.removed(), "unchanged", change.unchanged()));
+        Json.ok(res, ordered("added", change.added(), "removed", change.removed(), "unchanged", change.unchanged()));
     }
 
     private void addStudent(ServerRequest req, ServerResponse res) {
@@ -303,7 +303,7 @@ public final class CoursesApi implements HttpService {
         Course changed = new Course(course.id(), course.name(), course.title(), course.profile(),
                 exchange.uploadedData(course).toString(), course.quota(), course.created());
         store.update(changed);
-        Json.ok(res, Map.of("files", files.size(), "dataPath", changed.dataPath(),
+        Json.ok(res, ordered("files", files.size(), "dataPath", changed.dataPath(),
                 "mountedAt", "~/" + CoursePolicy.dataTarget(course.name())));
     }
 
@@ -423,7 +423,7 @@ public final class CoursesApi implements HttpService {
         Assignment assignment = assignment(access, req);
         List<Member> students = selected(access.course(), Json.objectBody(req));
         Map<String, Exchange.Delivery> result = exchange.distribute(access.course(), assignment, students);
-        Json.ok(res, Map.of("assignment", assignment.name(), "path", "~/" + Exchange.studentDir(access.course(), assignment),
+        Json.ok(res, ordered("assignment", assignment.name(), "path", "~/" + Exchange.studentDir(access.course(), assignment),
                 "students", deliveries(result)));
     }
 
@@ -475,7 +475,7 @@ public final class CoursesApi implements HttpService {
             view.put("error", c.error());
             collected.add(view);
         }
-        Json.ok(res, Map.of("assignment", assignment.name(),
+        Json.ok(res, ordered("assignment", assignment.name(),
                 "path", "~/courses/" + access.course().name() + "/collected/" + assignment.name(), "collected", collected));
     }
 
@@ -489,7 +489,7 @@ public final class CoursesApi implements HttpService {
         List<Member> students = selected(access.course(), Json.objectBody(req));
         Map<String, Exchange.Delivery> result = exchange.returnFeedback(access.course(), assignment,
                 access.caller().user(), students);
-        Json.ok(res, Map.of("assignment", assignment.name(),
+        Json.ok(res, ordered("assignment", assignment.name(),
                 "from", "~/courses/" + access.course().name() + "/feedback/" + assignment.name() + "/<student>",
                 "students", deliveries(result)));
     }
@@ -574,8 +574,8 @@ public final class CoursesApi implements HttpService {
         Map<String, Object> view = summary(course, role);
         view.put("profile", course.profile());
         view.put("data", course.dataPath() == null ? null
-                : Map.of("path", course.dataPath(), "mountedAt", "~/" + CoursePolicy.dataTarget(course.name())));
-        view.put("quota", Map.of("maxServers", course.quota().maxServers(), "cpus", course.quota().cpus(),
+                : ordered("path", course.dataPath(), "mountedAt", "~/" + CoursePolicy.dataTarget(course.name())));
+        view.put("quota", ordered("maxServers", course.quota().maxServers(), "cpus", course.quota().cpus(),
                 "memoryBytes", course.quota().memoryBytes(), "gpus", course.quota().gpus()));
         List<Member> members = store.members(course.id());
         view.put("instructors", members.stream().filter(m -> m.role() == CourseRole.INSTRUCTOR).map(Member::username).toList());
@@ -612,6 +612,15 @@ public final class CoursesApi implements HttpService {
         view.put("files", s.files());
         view.put("bytes", s.bytes());
         return view;
+    }
+
+    /** A JSON object whose fields keep the order given: {@code ordered("a", 1, "b", 2)}. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     private static Map<String, Object> deliveries(Map<String, Exchange.Delivery> result) {

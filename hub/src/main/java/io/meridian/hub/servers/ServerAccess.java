@@ -30,10 +30,6 @@ public final class ServerAccess implements ProxyGate, CullTargets {
     private final UserStore users;
     private final ServerGrants grants;
 
-    public ServerAccess(Authenticator auth, ServerLifecycle lifecycle, ServerStore servers, UserStore users) {
-        this(auth, lifecycle, servers, users, ServerGrants.NONE);
-    }
-
     /** @param grants access beyond scopes (instructors to their students' course servers) */
     public ServerAccess(Authenticator auth, ServerLifecycle lifecycle, ServerStore servers, UserStore users,
                         ServerGrants grants) {
@@ -62,9 +58,9 @@ public final class ServerAccess implements ProxyGate, CullTargets {
     private Decision decide(Headers headers, String user, String server) {
         Optional<String> token = Authenticator.bearer(headers);
         Caller caller;
-        String credential;
+        String presented;
         if (token.isPresent()) {
-            credential = Secrets.sha256(token.get());
+            presented = token.get();
             Optional<Caller> byToken;
             try {
                 byToken = auth.fromToken(token.get());
@@ -83,9 +79,10 @@ public final class ServerAccess implements ProxyGate, CullTargets {
                         : new Decision.Unauthorized("authentication required: log in or send 'Authorization: token <token>'");
             }
             caller = bySession.get();
-            credential = Secrets.sha256(Authenticator.cookie(headers, Authenticator.SESSION_COOKIE).orElse(""));
+            presented = Authenticator.cookie(headers, Authenticator.SESSION_COOKIE).orElse("");
         }
-        if (!caller.can("access:servers", user) && !grants.allows(caller, credential, user, server)) {
+        // the digest is computed only when scopes do not decide, off the owner's hot path
+        if (!caller.can("access:servers", user) && !grants.allows(caller, Secrets.sha256(presented), user, server)) {
             return new Decision.Forbidden(caller.name() + " may not access the servers of " + user);
         }
         return lifecycle.running(user, server)

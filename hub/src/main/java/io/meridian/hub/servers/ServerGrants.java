@@ -7,8 +7,6 @@ import io.meridian.hub.auth.Caller;
  */
 @FunctionalInterface
 public interface ServerGrants {
-    ServerGrants NONE = (caller, credential, user, server) -> false;
-
     /**
      * @param credential a digest of the token or session used, so a grant can be recorded once per credential and server
      */

@@ -85,14 +85,8 @@ public final class ServerLifecycle implements AutoCloseable {
      * @param serverEnvironment environment every server gets besides its own MERIDIAN_* variables
      *                          (e.g. MERIDIAN_KERNEL_EXTENSIONS)
      * @param optionsPolicy     checks user options before a start and adds the hub's own
+     * @param startPolicy       decides options, mounts and quotas of starts (course servers)
      */
-    public ServerLifecycle(SpawnConfig config, Spawner spawner, ServerStore servers, TokenStore tokens,
-                           SecretBox secrets, Metrics metrics, String hubApiUrl, Map<String, String> serverEnvironment,
-                           ServerOptionsPolicy optionsPolicy) {
-        this(config, spawner, servers, tokens, secrets, metrics, hubApiUrl, serverEnvironment, optionsPolicy, StartPolicy.NONE);
-    }
-
-    /** @param startPolicy decides options, mounts and quotas of starts (course servers) */
     public ServerLifecycle(SpawnConfig config, Spawner spawner, ServerStore servers, TokenStore tokens,
                            SecretBox secrets, Metrics metrics, String hubApiUrl, Map<String, String> serverEnvironment,
                            ServerOptionsPolicy optionsPolicy, StartPolicy startPolicy) {

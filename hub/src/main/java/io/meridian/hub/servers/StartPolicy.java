@@ -12,8 +12,6 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface StartPolicy {
-    StartPolicy NONE = (user, server, options) -> new Plan(options, List.of());
-
     /** The options and mounts a start gets. */
     record Plan(Map<String, Object> userOptions, List<Mount> mounts) {
         public Plan {

@@ -42,7 +42,11 @@ class CourseApiTest {
 
     @BeforeAll
     static void startHubWithTwoCourses() {
-        hub = TestHub.start();
+        hub = TestHub.start(TestHub.tempDir(), Map.of(), 20, 60, 0, """
+                courses:
+                  max_upload_bytes: 65536
+                  max_submission_bytes: 16384
+                """);
         instructorA = hub.userWithToken("crs-ia");
         instructorB = hub.userWithToken("crs-ib");
         studentA = hub.userWithToken("crs-sa");
@@ -129,6 +133,8 @@ class CourseApiTest {
         Response students = hub.admin("GET", "/api/v1/courses/crs-b/students", null);
         assertEquals(200, students.status(), students.body());
         assertEquals("crs-sb", students.json().at("/students/0/username").asText());
+        assertEquals(201, hub.admin("PUT", "/api/v1/courses/crs-b/students/crs-sb2", "{}").status(), "admins manage any course");
+        assertEquals(204, hub.admin("DELETE", "/api/v1/courses/crs-b/students/crs-sb2", null).status());
     }
 
     @Test
@@ -196,6 +202,8 @@ class CourseApiTest {
                 "application/zip", "not a zip".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, notArchive.status(), notArchive.body());
         assertEquals(400, upload(hub, "crs-ex", instructorA, "?name=hw1&due=tomorrow", Map.of("a", "b")).status());
+        Response tooLarge = upload(hub, "crs-ex", instructorA, "?name=hw1", Map.of("big.txt", "x".repeat(70_000)));
+        assertEquals(413, tooLarge.status(), tooLarge.body());
         assertEquals(0, hub.get("/api/v1/courses/crs-ex/assignments", instructorA).json().get("assignments").size());
 
         Response created = upload(hub, "crs-ex", instructorA, "?name=hw1&due=2020-01-01T00:00:00Z",
@@ -263,6 +271,12 @@ class CourseApiTest {
         assertTrue(mine.get("feedback").asBoolean());
         assertFalse(mine.get("submittedAt").isNull(), mine.toString());
         assertFalse(hub.get("/api/v1/courses/crs-ex/assignments", e2).json().at("/assignments/0/feedback").asBoolean());
+
+        Files.writeString(home("crs-sa").resolve("courses/crs-ex/hw1/big.bin"), "x".repeat(20_000));
+        Response bigSubmission = hub.post("/api/v1/courses/crs-ex/assignments/hw1/submit", studentA, null);
+        assertEquals(413, bigSubmission.status(), bigSubmission.body());
+        assertEquals(2, hub.get("/api/v1/courses/crs-ex/assignments/hw1/submissions/crs-sa", studentA).json()
+                .get("submissions").size(), "a refused submission is not recorded");
 
         JsonNode audit = hub.admin("GET", "/api/v1/admin/audit?actor=crs-ia", null).json().get("entries");
         assertTrue(audit.toString().contains("/api/v1/courses/crs-ex/assignments/hw1/distribute"), audit.toString());

@@ -1,7 +1,6 @@
 package io.meridian.spawner.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import io.meridian.spawner.HomeEntry;
 import io.meridian.spawner.HomeFiles;
 import io.meridian.spawner.SpawnException;
