@@ -87,6 +87,14 @@ class CourseDockerIT {
         Path shared = Files.createDirectories(hub.dataDir().resolve("shared-" + COURSE));
         Files.writeString(shared.resolve("readme.txt"), "course data");
         String instructor = hub.userWithToken(INSTRUCTOR);
+        Response overQuota = hub.admin("POST", "/api/v1/courses", Json.write(Map.of("name", COURSE, "instructors",
+                List.of(INSTRUCTOR), "profile", "course", "quota", Map.of("cpus", 0.25))));
+        assertEquals(400, overQuota.status(), overQuota.body());
+        assertEquals("profile course asks for 0.5 CPUs; the course quota allows 0.25 per server",
+                overQuota.json().get("message").asText());
+        Response unknownProfile = hub.admin("POST", "/api/v1/courses", Json.write(Map.of("name", COURSE, "instructors",
+                List.of(INSTRUCTOR), "profile", "huge")));
+        assertEquals(400, unknownProfile.status(), unknownProfile.body());
         Response created = hub.admin("POST", "/api/v1/courses", Json.write(Map.of("name", COURSE, "title", "Docker class",
                 "instructors", List.of(INSTRUCTOR), "profile", "course", "dataPath", shared.toString(),
                 "quota", Map.of("maxServers", 30, "cpus", 1, "memoryBytes", 512L << 20, "gpus", 0))));
