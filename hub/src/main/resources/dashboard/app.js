@@ -7,10 +7,12 @@ import { storage } from "./storage.js";
 import { tokens } from "./tokens.js";
 import { inference } from "./inference.js";
 import { admin } from "./admin.js";
+import { courses } from "./courses.js";
 
 // The pages in navigation order: hash route, nav label, view, and whether only admins get it. A new page is an import and one line here.
 const pages = [
   { route: "home", label: "Servers", view: servers },
+  { route: "courses", label: "Courses", view: courses },
   { route: "catalog", label: "Catalog", view: catalog },
   { route: "deployments", label: "Deployments", view: deployments },
   { route: "inference", label: "Inference", view: inference },

@@ -23,6 +23,7 @@ import io.meridian.hub.courses.CourseStore;
 import io.meridian.hub.courses.CoursesApi;
 import io.meridian.hub.courses.Exchange;
 import io.meridian.hub.courses.GroupDirectory;
+import io.meridian.hub.courses.KeycloakGroupDirectory;
 import io.meridian.hub.culler.IdleCuller;
 import io.meridian.hub.dashboard.DashboardService;
 import io.meridian.hub.db.Database;
@@ -157,7 +158,8 @@ public final class Main {
         resources.addFirst(deploymentProxy);
         AuditApi audit = new AuditApi(auth::api, auditLog, Clock.systemUTC());
         // where {"group": ...} rosters are read; none configured means rosters come as CSV only
-        GroupDirectory groupDirectory = null;
+        GroupDirectory groupDirectory = keycloak.filter(k -> k.settings().groupDirectory())
+                .<GroupDirectory>map(k -> new KeycloakGroupDirectory(k.client(), Clock.systemUTC())).orElse(null);
         CourseServers courseServers = new CourseServers(lifecycle, servers, users, config.spawn().concurrentLimit(),
                 config.courses().startWait(), Clock.systemUTC());
         resources.addFirst(courseServers);

@@ -35,6 +35,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(409, message);
     }
 
+    /** A service the hub depends on (Keycloak, a backend) failed or refused the hub; not the caller's fault. */
+    public static ApiException badGateway(String message) {
+        return new ApiException(502, message);
+    }
+
     public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
         return new ApiException(429, message, Long.toString(Math.max(1, retryAfterSeconds)));
     }

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * The hub's calls to Keycloak: discovery (fetched on first use and kept), the token endpoint
- * (authorization code with PKCE verifier, refresh) and the JWKS document. Every call has a
+ * (authorization code with PKCE verifier, refresh, the client's own service account), the JWKS
+ * document and reads on the realm's Admin REST API. Every call has a
  * timeout; failures become {@link OidcException} with a message that never contains a token or
  * the client secret.
  */
@@ -42,6 +44,14 @@ public final class KeycloakClient {
         @Override
         public String toString() {
             return "Tokens[hidden]";
+        }
+    }
+
+    /** An access token of the client's own service account; never logged. */
+    public record ServiceToken(String accessToken, Duration lifetime) {
+        @Override
+        public String toString() {
+            return "ServiceToken[hidden, lifetime=" + lifetime + "]";
         }
     }
 
@@ -89,12 +99,38 @@ public final class KeycloakClient {
         return tokenRequest(form, "refreshing the tokens");
     }
 
+    /** A token for the hub's client itself (client-credentials grant), for the Admin REST API. */
+    public ServiceToken clientCredentials() {
+        String what = "getting a service-account token for client " + settings.clientId();
+        JsonNode json = tokenResponse(Map.of("grant_type", "client_credentials"), what);
+        return new ServiceToken(json.get("access_token").asText(), Duration.ofSeconds(json.path("expires_in").asLong(60)));
+    }
+
+    /**
+     * A GET on the realm's Admin REST API ({@code pathAndQuery} below {@code <base>/admin/realms/<realm>},
+     * already encoded); the raw answer, whose status the caller interprets.
+     */
+    public HttpResponse<String> adminGet(String pathAndQuery, ServiceToken token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.adminApi() + pathAndQuery))
+                .timeout(settings.httpTimeout())
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + token.accessToken())
+                .GET().build();
+        return send(request, "reading the Admin REST API");
+    }
+
     /** The realm's current public keys, as the JWKS JSON text. */
     public String fetchJwks() {
         return getJson(metadata().jwksUri(), "the JWKS").toString();
     }
 
     private Tokens tokenRequest(Map<String, String> form, String what) {
+        JsonNode json = tokenResponse(form, what);
+        return new Tokens(json.path("id_token").asText(null), json.get("access_token").asText(),
+                json.path("refresh_token").asText(null));
+    }
+
+    private JsonNode tokenResponse(Map<String, String> form, String what) {
         String body = form.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
@@ -109,18 +145,18 @@ public final class KeycloakClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<String> response = send(request, what);
-        JsonNode json = parse(response.body(), what);
         if (response.statusCode() != 200) {
-            // Keycloak's error and error_description say what went wrong (invalid_grant, ...) without secrets.
+            // Keycloak's error and error_description say what went wrong (invalid_grant, ...) without secrets;
+            // a proxy in front of Keycloak may answer a page that is not JSON at all.
+            JsonNode error = response.statusCode() >= 500 ? Json.MAPPER.missingNode() : parse(response.body(), what);
             throw new OidcException(what + " failed: Keycloak answered " + response.statusCode() + " "
-                    + clean(json.path("error").asText("")) + " " + clean(json.path("error_description").asText("")));
+                    + clean(error.path("error").asText("")) + " " + clean(error.path("error_description").asText("")));
         }
-        String idToken = json.path("id_token").asText(null);
-        String accessToken = json.path("access_token").asText(null);
-        if (accessToken == null) {
+        JsonNode json = parse(response.body(), what);
+        if (!json.hasNonNull("access_token")) {
             throw new OidcException(what + " failed: Keycloak's answer has no access_token");
         }
-        return new Tokens(idToken, accessToken, json.path("refresh_token").asText(null));
+        return json;
     }
 
     private JsonNode getJson(URI url, String what) {

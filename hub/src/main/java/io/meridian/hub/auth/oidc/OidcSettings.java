@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Keycloak (OIDC) login settings: the {@code keycloak:} section of the hub's YAML file, with
@@ -31,6 +33,8 @@ import java.util.Optional;
  * @param localLogin        whether the hub's own password login stays available
  * @param clockSkew         tolerance for exp/nbf/iat
  * @param httpTimeout       timeout for each call to Keycloak
+ * @param groupDirectory    whether courses may take their students from a Keycloak group, read with the
+ *                          client's service account through the Admin REST API
  */
 public record OidcSettings(URI issuer,
                            String clientId,
@@ -48,7 +52,9 @@ public record OidcSettings(URI issuer,
                            boolean createUsers,
                            boolean localLogin,
                            Duration clockSkew,
-                           Duration httpTimeout) {
+                           Duration httpTimeout,
+                           boolean groupDirectory) {
+    private static final Pattern KEYCLOAK_ISSUER = Pattern.compile("(.*)/realms/([^/]+)");
 
     /** The settings, or empty when no issuer is configured (local accounts only). */
     public static Optional<OidcSettings> load(Config yaml, Map<String, String> env, String publicUrl) {
@@ -67,7 +73,7 @@ public record OidcSettings(URI issuer,
         if (!"https".equals(issuerUri.getScheme()) && !"http".equals(issuerUri.getScheme())) {
             throw new IllegalArgumentException("keycloak.issuer must be an http(s) URL, got " + issuer);
         }
-        return Optional.of(new OidcSettings(
+        OidcSettings settings = new OidcSettings(
                 issuerUri,
                 clientId,
                 secret,
@@ -86,14 +92,35 @@ public record OidcSettings(URI issuer,
                 Duration.ofSeconds(Long.parseLong(value(env, "MERIDIAN_KEYCLOAK_CLOCK_SKEW_SECONDS", k,
                         "clock_skew_seconds", "30"))),
                 Duration.ofSeconds(Long.parseLong(value(env, "MERIDIAN_KEYCLOAK_HTTP_TIMEOUT_SECONDS", k,
-                        "http_timeout_seconds", "10")))));
+                        "http_timeout_seconds", "10"))),
+                Boolean.parseBoolean(value(env, "MERIDIAN_KEYCLOAK_GROUP_DIRECTORY", k, "group_directory", "true")));
+        if (settings.groupDirectory()) {
+            settings.adminApi(); // a startup error rather than a failing course import later
+        }
+        return Optional.of(settings);
+    }
+
+    /**
+     * The realm's Admin REST API, {@code <base>/admin/realms/<realm>}, derived from a Keycloak issuer
+     * {@code <base>/realms/<realm>}.
+     *
+     * @throws IllegalArgumentException when the issuer does not have Keycloak's shape
+     */
+    public URI adminApi() {
+        Matcher m = KEYCLOAK_ISSUER.matcher(issuer.toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("keycloak.issuer " + issuer + " is not a Keycloak realm URL (<base>/realms/<realm>), "
+                    + "so the group directory cannot find the Admin REST API; set keycloak.group_directory: false");
+        }
+        return URI.create(m.group(1) + "/admin/realms/" + m.group(2));
     }
 
     /** The secret stays out of logs and error messages that print the settings. */
     @Override
     public String toString() {
         return "OidcSettings[issuer=" + issuer + ", clientId=" + clientId + ", audiences=" + audiences
-                + ", usernameClaim=" + usernameClaim + ", allowedGroups=" + allowedGroups + "]";
+                + ", usernameClaim=" + usernameClaim + ", allowedGroups=" + allowedGroups
+                + ", groupDirectory=" + groupDirectory + "]";
     }
 
     private static String value(Map<String, String> env, String envName, Config section, String key, String defaultValue) {

@@ -185,6 +185,22 @@ public final class KeycloakServer implements BeforeAllCallback {
         admin("POST", "/clients", clientJson);
     }
 
+    /** Adds users, groups or clients to the test realm (a partial import), skipping those that exist. */
+    public void importPartially(String partialRealmJson) {
+        admin("POST", "/partialImport", partialRealmJson);
+    }
+
+    /** How many client-credentials logins (service-account tokens) Keycloak recorded for a client. */
+    public int clientLogins(String clientId) {
+        return admin("GET", "/events?type=CLIENT_LOGIN&max=100000&client=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8),
+                null).size();
+    }
+
+    /** Makes the test realm refuse every token issued before {@code epochSecond} (Keycloak's "not before" revocation). */
+    public void revokeTokensIssuedBefore(long epochSecond) {
+        send(adminRequest("PUT", "/admin/realms/" + REALM, "{\"notBefore\": " + epochSecond + "}"), "PUT realm notBefore");
+    }
+
     /** Creates another realm from its JSON representation. */
     public void createRealm(String realmJson) {
         send(adminRequest("POST", "/admin/realms", realmJson), "POST /admin/realms");

@@ -78,4 +78,27 @@ class OidcSettingsTest {
                 Map.of("MERIDIAN_KEYCLOAK_ISSUER", "ftp://sso", "MERIDIAN_KEYCLOAK_CLIENT_SECRET", "s"), "http://h"));
         assertEquals("keycloak.issuer must be an http(s) URL, got ftp://sso", badScheme.getMessage());
     }
+
+    @Test
+    void theGroupDirectoryReadsTheAdminApiNextToTheIssuerUnlessTurnedOff() {
+        OidcSettings s = OidcSettings.load(Config.empty(), Map.of("MERIDIAN_KEYCLOAK_ISSUER", "https://sso.example.org/auth/realms/meridian",
+                "MERIDIAN_KEYCLOAK_CLIENT_SECRET", "s"), "http://h").orElseThrow();
+        assertTrue(s.groupDirectory());
+        assertEquals("https://sso.example.org/auth/admin/realms/meridian", s.adminApi().toString());
+
+        OidcSettings off = OidcSettings.load(Config.empty(), Map.of("MERIDIAN_KEYCLOAK_ISSUER", "https://sso.example.org/realms/meridian",
+                "MERIDIAN_KEYCLOAK_CLIENT_SECRET", "s", "MERIDIAN_KEYCLOAK_GROUP_DIRECTORY", "false"), "http://h").orElseThrow();
+        assertFalse(off.groupDirectory());
+    }
+
+    @Test
+    void anIssuerThatIsNotAKeycloakRealmNeedsTheGroupDirectoryOff() {
+        var notKeycloak = assertThrows(IllegalArgumentException.class, () -> OidcSettings.load(Config.empty(),
+                Map.of("MERIDIAN_KEYCLOAK_ISSUER", "https://login.example.org/oidc", "MERIDIAN_KEYCLOAK_CLIENT_SECRET", "s"), "http://h"));
+        assertTrue(notKeycloak.getMessage().contains("keycloak.group_directory: false"), notKeycloak.getMessage());
+
+        assertFalse(OidcSettings.load(Config.empty(), Map.of("MERIDIAN_KEYCLOAK_ISSUER", "https://login.example.org/oidc",
+                "MERIDIAN_KEYCLOAK_CLIENT_SECRET", "s", "MERIDIAN_KEYCLOAK_GROUP_DIRECTORY", "false"), "http://h")
+                .orElseThrow().groupDirectory());
+    }
 }

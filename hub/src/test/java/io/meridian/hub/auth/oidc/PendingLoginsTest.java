@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** State, nonce and PKCE verifier: random, single use, bound to the browser, expiring. */
 class PendingLoginsTest {
-    private final JwksCacheTest.MovableClock clock = new JwksCacheTest.MovableClock(Instant.parse("2026-06-01T12:00:00Z"));
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T12:00:00Z"));
     private final PendingLogins logins = new PendingLogins(Duration.ofMinutes(10), clock);
 
     @Test

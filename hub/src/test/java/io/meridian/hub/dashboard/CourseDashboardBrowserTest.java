@@ -1,0 +1,270 @@
+package io.meridian.hub.dashboard;
+
+import io.meridian.hub.TestHub;
+import io.meridian.hub.TestHub.Response;
+import io.meridian.hub.auth.Passwords;
+import io.meridian.hub.auth.oidc.KeycloakServer;
+import io.meridian.hub.config.HubConfig;
+import io.meridian.hub.db.Database;
+import io.meridian.hub.users.UserStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard's course pages in headless Chromium against a real hub (local spawner, real Jupyter
+ * servers): an instructor imports a roster, creates, hands out and collects an assignment, starts, opens
+ * and stops the students' servers, and takes a Keycloak group as roster (the hub logs in through the test
+ * Keycloak too); a student sees their course, assignments and due dates, submits, and gets no instructor
+ * controls. Screenshots go to target/screenshots.
+ */
+@ExtendWith(KeycloakServer.class)
+class CourseDashboardBrowserTest {
+    private static final String TEACHER = "crsd-teach";
+    private static final String STUDENT = "crsd-ann";
+    private static final String PASSWORD = "crsd-browser-password";
+    private static TestHub hub;
+    private static Database db;
+    private static String benToken;
+    private Browser browser;
+
+    @BeforeAll
+    static void startHubWithTwoCourses() {
+        // A named in-memory database, so the test can give people passwords the way the admin bootstrap does.
+        String url = "jdbc:h2:mem:course-dashboard-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        hub = TestHub.start(TestHub.tempDir(), Map.of("MERIDIAN_DB_URL", url,
+                "MERIDIAN_KEYCLOAK_ISSUER", KeycloakServer.issuer(), "MERIDIAN_KEYCLOAK_CLIENT_ID", KeycloakServer.CLIENT_ID,
+                "MERIDIAN_KEYCLOAK_CLIENT_SECRET", KeycloakServer.CLIENT_SECRET));
+        db = Database.open(new HubConfig.DatabaseConfig(url, "", ""));
+        hub.userWithToken(TEACHER);
+        String annToken = hub.userWithToken(STUDENT);
+        benToken = hub.userWithToken("crsd-ben");
+        hub.userWithToken("crsd-cy");
+        UserStore users = new UserStore(db);
+        users.setPassword(TEACHER, Passwords.hash(PASSWORD), false);
+        users.setPassword(STUDENT, Passwords.hash(PASSWORD), false);
+        createCourse("crsd-ml", "Machine learning 101");
+        createCourse("crsd-stats", "Statistics");
+        createCourse("crsd-kc", "From Keycloak");
+
+        // The student's course is set up through the API: ann on the roster, hw1 handed out with a due date.
+        String teacherToken = hub.userWithToken(TEACHER);
+        assertEquals(200, call("POST", "/api/v1/courses/crsd-stats/roster", teacherToken, "text/csv",
+                "username,email,name\ncrsd-ann,ann@example.org,Ann\n".getBytes(StandardCharsets.UTF_8)).status());
+        assertEquals(201, call("POST", "/api/v1/courses/crsd-stats/assignments?name=hw1&due=2031-05-01T12:00:00Z", teacherToken,
+                "application/zip", zip(Map.of("hw1.ipynb", "{}"))).status());
+        assertEquals(201, call("POST", "/api/v1/courses/crsd-stats/assignments?name=hw2", teacherToken,
+                "application/zip", zip(Map.of("hw2.txt", "later"))).status());
+        assertEquals(200, hub.post("/api/v1/courses/crsd-stats/assignments/hw1/distribute", teacherToken, "{}").status());
+        assertEquals(200, hub.get("/api/v1/courses", annToken).status());
+    }
+
+    @AfterAll
+    static void stopHub() {
+        hub.stopAllServers();
+        hub.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        browser = new Browser();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        try {
+            assertEquals(List.of(), browser.consoleErrors(), "the page logged errors (scripts, CSP)");
+        } finally {
+            browser.close();
+        }
+    }
+
+    @Test
+    void studentSeesAssignmentsWithDueDatesSubmitsAndHasNoInstructorControls() {
+        logIn(STUDENT);
+        browser.driver.get(hub.url("/hub/dashboard/#/courses"));
+        browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-course]"), 1));
+        assertEquals("student", browser.driver.findElement(By.cssSelector("tr[data-course='crsd-stats'] td:last-child")).getText());
+        click(By.linkText("Statistics"));
+
+        WebElement hw1 = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-assignment='hw1']")));
+        assertEquals("open", hw1.getAttribute("data-status"));
+        assertFalse(hw1.findElements(By.tagName("td")).get(1).getText().contains("no due date"), hw1.getText());
+        WebElement hw2 = browser.driver.findElement(By.cssSelector("tr[data-assignment='hw2']"));
+        assertEquals("waiting", hw2.getAttribute("data-status"));
+        assertTrue(hw2.findElements(By.tagName("button")).isEmpty(), "nothing to submit before it is handed out");
+        assertTrue(browser.driver.findElement(By.id("course-server")).getText().contains("stopped"));
+
+        click(By.xpath("//button[normalize-space()='Submit hw1']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"), "Submitted 1 file of hw1"));
+        browser.waitFor(ExpectedConditions.attributeToBe(By.cssSelector("tr[data-assignment='hw1']"), "data-status", "submitted"));
+        assertEquals(1, hub.get("/api/v1/courses/crsd-stats/assignments/hw1/submissions", hub.userWithToken(TEACHER))
+                .json().get("submissions").size());
+        browser.screenshot("courses-student");
+
+        for (String instructorOnly : List.of("Start all servers", "Stop all servers", "Import roster", "Distribute hw1", "Collect hw1")) {
+            assertTrue(browser.driver.findElements(By.xpath("//button[normalize-space()='" + instructorOnly + "']")).isEmpty(),
+                    instructorOnly);
+        }
+        assertTrue(browser.driver.findElements(By.id("students")).isEmpty());
+        Object refused = browser.driver.executeAsyncScript("""
+                const done = arguments[0];
+                fetch('/api/v1/courses/crsd-stats/servers', {method: 'POST', headers: {'Content-Type': 'application/json',
+                  'X-XSRFToken': document.querySelector('meta[name="xsrf"]').content}, body: '{}'})
+                  .then(r => done(r.status), e => done(-1));""");
+        assertEquals(403L, refused, "the API refuses a student anyway");
+    }
+
+    @Test
+    void instructorImportsRosterHandsOutCollectsAndRunsTheStudentsServers() throws IOException {
+        browser.size(1280, 1300);
+        logIn(TEACHER);
+        browser.driver.get(hub.url("/hub/dashboard/#/courses/crsd-ml"));
+        Path roster = Files.createTempDirectory("crsd-roster").resolve("roster.csv");
+        Files.writeString(roster, "username,email,name\ncrsd-ben,ben@example.org,Ben Okafor\ncrsd-cy,,Cy\n");
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("roster-file"))).sendKeys(roster.toString());
+        click(By.xpath("//button[normalize-space()='Import roster']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"), "2 added (crsd-ben, crsd-cy)"));
+        browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 2));
+
+        Path files = Files.createTempDirectory("crsd-assignment").resolve("hw1.zip");
+        Files.write(files, zip(Map.of("hw1.ipynb", "{}", "data/points.csv", "x,y\n1,2\n")));
+        browser.driver.findElement(By.id("assignment-name")).sendKeys("hw1");
+        browser.driver.executeScript("document.getElementById('assignment-due').value = '2031-06-01T09:30';");
+        browser.driver.findElement(By.id("assignment-file")).sendKeys(files.toString());
+        click(By.xpath("//button[normalize-space()='Create assignment']"));
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-assignment='hw1']")));
+        assertTrue(hub.get("/api/v1/courses/crsd-ml/assignments", hub.userWithToken(TEACHER)).json()
+                .at("/assignments/0/due").asText().startsWith("2031-06-01"), "the due date reached the hub");
+
+        click(By.xpath("//button[normalize-space()='Distribute hw1']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"), "Handed out hw1 to 2 students"));
+        assertTrue(Files.exists(hub.dataDir().resolve("users/crsd-ben/courses/crsd-ml/hw1/data/points.csv")));
+        assertEquals(201, hub.post("/api/v1/courses/crsd-ml/assignments/hw1/submit", benToken, "{}").status());
+        click(By.xpath("//button[normalize-space()='Collect hw1']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"), "Collected 1 submission of hw1"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-assignment='hw1']"),
+                "2 handed out, 1 submitted"));
+
+        click(By.xpath("//button[normalize-space()='Start all servers']"));
+        browser.waitFor(180, ExpectedConditions.attributeToBe(By.cssSelector("[data-job='start']"), "data-done", "true"));
+        browser.waitFor(ExpectedConditions.textToBe(By.cssSelector("tr[data-student='crsd-ben'] .state"), "ready"));
+        browser.waitFor(ExpectedConditions.textToBe(By.cssSelector("tr[data-student='crsd-cy'] .state"), "ready"));
+        WebElement bar = browser.driver.findElement(By.cssSelector("[data-job='start'] progress"));
+        assertEquals(bar.getAttribute("max"), bar.getAttribute("value"));
+        browser.driver.executeScript("window.scrollTo(0, 0);");
+        browser.screenshot("courses-instructor");
+
+        click(By.linkText("Open crsd-ben's server"));
+        browser.waitFor(ExpectedConditions.urlContains("/user/crsd-ben/crsd-ml/"));
+        browser.driver.get(hub.url("/user/crsd-ben/crsd-ml/api/contents/courses/crsd-ml/hw1"));
+        assertTrue(browser.driver.getPageSource().contains("hw1.ipynb"), "the instructor reads the student's server");
+
+        browser.driver.get(hub.url("/hub/dashboard/#/courses/crsd-ml"));
+        click(By.xpath("//button[normalize-space()='Stop all servers']"));
+        browser.waitFor(120, ExpectedConditions.attributeToBe(By.cssSelector("[data-job='stop']"), "data-done", "true"));
+        browser.waitFor(ExpectedConditions.textToBe(By.cssSelector("tr[data-student='crsd-ben'] .state"), "stopped"));
+        assertTrue(hub.get("/hub/api/users/crsd-ben", TestHub.ADMIN_TOKEN).json().path("servers").isEmpty());
+    }
+
+    @Test
+    void instructorTakesTheRosterFromAKeycloakGroup() {
+        logIn(TEACHER);
+        browser.driver.get(hub.url("/hub/dashboard/#/courses/crsd-kc"));
+        WebElement group = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("roster-group")));
+
+        group.sendKeys("/courses/no-such-group");
+        click(By.xpath("//button[normalize-space()='Import group']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "Keycloak has no group /courses/no-such-group"));
+
+        group.clear();
+        group.sendKeys("/courses/ml-101");
+        click(By.xpath("//button[normalize-space()='Import group']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"),
+                "3 added (kcg-ann, kcg-ben, kcg-cem)"));
+        browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 3));
+        assertTrue(browser.driver.findElement(By.cssSelector("tr[data-student='kcg-ben']")).getText().contains("Ben Okafor"));
+    }
+
+    private static void createCourse(String name, String title) {
+        Response created = hub.admin("POST", "/api/v1/courses", "{\"name\": \"" + name + "\", \"title\": \"" + title
+                + "\", \"instructors\": [\"" + TEACHER + "\"]}");
+        assertEquals(201, created.status(), created.body());
+    }
+
+    private static Response call(String method, String path, String token, String contentType, byte[] body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(hub.url(path))).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "token " + token).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        try {
+            HttpResponse<String> response = hub.http().send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] zip(Map<String, String> files) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(file.getKey()));
+                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private void logIn(String name) {
+        browser.driver.get(hub.url("/hub/login?next=/hub/dashboard/"));
+        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(name);
+        browser.driver.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.driver.findElement(By.cssSelector("form [type='submit']")).click();
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), name));
+    }
+
+    // Lists that refresh themselves may replace the element between finding and clicking: then find it again.
+    private void click(By by) {
+        browser.waitFor(driver -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(by).apply(driver);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
+    }
+}
