@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,10 +104,10 @@ public final class WebDavClient {
         HttpRequest request = request(DavPaths.resolve(config.root(), target, false))
                 .timeout(config.timeout())
                 .GET().build();
-        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), "read", target);
+        HttpResponse<InputStream> response = send(request, PrefetchingBody.handler(), "read", target);
         if (response.statusCode() != 200) {
             try (InputStream body = response.body()) {
-                body.transferTo(java.io.OutputStream.nullOutputStream());
+                body.transferTo(OutputStream.nullOutputStream());
             }
             throw failure(response.statusCode(), "read", target);
         }

@@ -55,6 +55,9 @@ public final class TestPlatformServer implements AutoCloseable {
         WebServer server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
+                // the socket settings of the hub's Main, so that benchmarks on this server measure what the hub runs
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
+                .writeBufferSize(64 * 1024)
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
                     ErrorHandling.register(routing);
