@@ -13,9 +13,7 @@ import io.meridian.hub.auth.TokenStore;
 import io.meridian.hub.auth.TokensApi;
 import io.meridian.hub.catalog.Catalog;
 import io.meridian.hub.catalog.CatalogService;
-import io.meridian.hub.catalog.CatalogSettings;
 import io.meridian.hub.catalog.PlatformApiDocument;
-import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.culler.IdleCuller;
 import io.meridian.hub.dashboard.DashboardService;
@@ -32,6 +30,10 @@ import io.meridian.hub.ops.Metrics;
 import io.meridian.hub.ops.OpsApi;
 import io.meridian.hub.pages.Pages;
 import io.meridian.hub.proxy.ProxyService;
+import io.meridian.hub.quotas.QuotaApi;
+import io.meridian.hub.quotas.QuotaUsage;
+import io.meridian.hub.quotas.Quotas;
+import io.meridian.hub.quotas.ServerQuotaPolicy;
 import io.meridian.hub.proxy.ProxySettings;
 import io.meridian.hub.servers.Kernelspec;
 import io.meridian.hub.servers.SecretBox;
@@ -113,8 +115,9 @@ public final class Main {
         Map<String, String> serverEnv = Kernelspec.extensions(config.kernelExtensions())
                 .map(jars -> Map.of("MERIDIAN_KERNEL_EXTENSIONS", jars)).orElse(Map.of());
         SpawnerFeatures spawnerFeatures = new SpawnerFeatures(spawner, config.docker(), users);
+        Quotas quotas = new Quotas(db, config.quota());
         ServerLifecycle lifecycle = new ServerLifecycle(config.spawn(), spawner, servers, tokens, secrets, metrics,
-                config.hubApiUrl(), serverEnv, spawnerFeatures);
+                config.hubApiUrl(), serverEnv, new ServerQuotaPolicy(quotas, servers, spawnerFeatures));
         resources.addFirst(lifecycle);
         spawnerFeatures.prepare(servers);
         lifecycle.recoverAndWatch();
@@ -127,13 +130,14 @@ public final class Main {
             culler.start();
             resources.addFirst(culler);
         }
-        Catalog catalog = CatalogSettings.fromEnv(System.getenv(), config.dataDir()).open();
+        Catalog catalog = config.catalog().open();
         UserStorage storage = new UserStorage(config.dataDir().resolve("storage"),
                 config.dataDir().resolve("storage-connections"), secrets);
         DeploymentSettings deploySettings = DeploymentSettings.fromEnv(System.getenv(), config.dataDir());
         // its own allocator until the Docker spawner exposes the servers' one (notes/spi-requests.md)
+        // GPUs per user are the quota's to bound (Deployments checks it), so the allocator only keeps a GPU to one holder
         Deployments deployments = new Deployments(deploySettings, db, catalog,
-                new GpuAllocator(deploySettings.gpus(), deploySettings.quota().gpu()));
+                new GpuAllocator(deploySettings.gpus(), Integer.MAX_VALUE), quotas::of);
         resources.addFirst(deployments);
         deployments.recoverAndWatch();
         Trainings trainings = new Trainings(db, deployments);
@@ -141,6 +145,11 @@ public final class Main {
         trainings.startPolling(deploySettings.pollInterval());
         Inference inference = new Inference(db, deployments, catalog, deploySettings.oscar());
         AuditApi audit = new AuditApi(auth::api, new AuditLog(db), Clock.systemUTC());
+        QuotaApi quotaApi = new QuotaApi(auth::api, users, quotas, user -> {
+            Deployments.Held held = deployments.held(user.name());
+            return new QuotaUsage(storage.usedBytes(user.name()), servers.countActive(user.id()), held.deployments(),
+                    held.resources());
+        }, Clock.systemUTC());
         Pages pages = new Pages(auth, sessions, users, tokens,
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
                 config.cookieSecure(), keycloak.isPresent());
@@ -172,14 +181,15 @@ public final class Main {
                     keycloak.ifPresent(k -> routing.register("/hub", k.login(sessions, auth, config.cookieSecure())));
                     routing.register("/hub", new OpsApi(auth, db, metrics, lifecycle::spawnerKind, spawnerFeatures::health), pages);
                     routing.register("/api/v1",
-                            new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
+                            new CatalogService(auth::api, catalog, user -> quotas.of(user).resources()),
                             new StorageService(auth::api, storage,
-                                    new NextcloudLogins(storage, Duration.ofSeconds(2), Duration.ofMinutes(20))),
+                                    new NextcloudLogins(storage, Duration.ofSeconds(2), Duration.ofMinutes(20)), quotas::of),
                             new PlatformApiDocument(),
                             new DeploymentsApi(auth::api, deployments),
                             new TrainingsApi(auth::api, trainings),
                             new InferenceApi(auth::api, inference),
                             new SpawnersApi(auth::api, spawnerFeatures),
+                            quotaApi,
                             audit);
                     routing.register("/deployments", new DeploymentProxy(auth::api, deployments));
                     routing.register("/user", proxy);

@@ -3,6 +3,8 @@ package io.meridian.hub.config;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.meridian.hub.auth.oidc.OidcSettings;
+import io.meridian.hub.catalog.CatalogSettings;
+import io.meridian.hub.quotas.Quota;
 import io.meridian.hub.spawners.DockerSettings;
 
 import java.nio.file.Files;
@@ -33,6 +35,8 @@ import java.util.Optional;
  * @param keycloak         Keycloak (OIDC) login, empty for local accounts only (keycloak.*, MERIDIAN_KEYCLOAK_*)
  * @param login            login rate limiting
  * @param docker           the Docker spawner's settings ({@code docker:}); null unless {@code spawner} is docker
+ * @param catalog          where the module catalog comes from ({@code catalog:}, MERIDIAN_CATALOG_*)
+ * @param quota            every user's quota unless an admin sets another ({@code quota:})
  */
 public record HubConfig(String host,
                         int port,
@@ -52,7 +56,9 @@ public record HubConfig(String host,
                         Path jupyterCommand,
                         LoginConfig login,
                         DockerSettings docker,
-                        Optional<OidcSettings> keycloak) {
+                        Optional<OidcSettings> keycloak,
+                        CatalogSettings catalog,
+                        Quota quota) {
 
     /** JDBC URL, user and password; {@link #embedded()} when none is configured. */
     public record DatabaseConfig(String url, String user, String password) {
@@ -126,7 +132,9 @@ public record HubConfig(String host,
                 Path.of(env.getOrDefault("MERIDIAN_JUPYTER", yaml.get("local.jupyter").asString().orElse("/usr/bin/jupyter"))),
                 login,
                 spawner.equals("docker") ? DockerSettings.fromYaml(yaml, env, dataDir, spawn.startTimeout()) : null,
-                OidcSettings.load(yaml, env, stripSlash(publicUrl)));
+                OidcSettings.load(yaml, env, stripSlash(publicUrl)),
+                CatalogSettings.load(yaml, env, dataDir),
+                Quota.defaults(yaml, env));
     }
 
     public static DatabaseConfig embedded(Path dataDir) {

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.meridian.hub.auth.Caller;
+import io.meridian.hub.quotas.Quota;
 import io.meridian.hub.web.ApiException;
 import io.meridian.hub.web.Json;
 import io.meridian.hub.web.Params;
@@ -20,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -39,12 +39,18 @@ public final class StorageService implements HttpService {
     private final Function<ServerRequest, Caller> callers;
     private final UserStorage storage;
     private final NextcloudLogins logins;
+    private final Function<String, Quota> quotas;
 
-    /** @param callers who is calling (the hub's authenticator: {@code auth::api}) */
-    public StorageService(Function<ServerRequest, Caller> callers, UserStorage storage, NextcloudLogins logins) {
+    /**
+     * @param callers who is calling (the hub's authenticator: {@code auth::api})
+     * @param quotas  each user's quota, whose storage bytes bound the hub's own storage folder
+     */
+    public StorageService(Function<ServerRequest, Caller> callers, UserStorage storage, NextcloudLogins logins,
+                          Function<String, Quota> quotas) {
         this.callers = callers;
         this.storage = storage;
         this.logins = logins;
+        this.quotas = quotas;
     }
 
     @Override
@@ -108,12 +114,18 @@ public final class StorageService implements HttpService {
     }
 
     private void upload(ServerRequest req, ServerResponse res) {
-        StorageBackend backend = backend(req);
+        String user = caller(req).name();
+        StorageBackend backend = storage.of(user);
         StoragePath path = path(req);
         boolean overwrite = Params.query(req, "overwrite").map(v -> !v.equalsIgnoreCase("false") && !v.equals("0")).orElse(true);
-        OptionalLong length = req.headers().contentLength();
-        try (InputStream in = req.content().inputStream()) {
-            backend.write(path, in, length.orElse(-1), overwrite);
+        long length = req.headers().contentLength().orElse(-1);
+        long room = room(user, backend, path);
+        if (length > room) {
+            throw tooLarge(user, "the upload of " + length + " bytes");
+        }
+        try (InputStream in = room == Long.MAX_VALUE ? req.content().inputStream()
+                : new QuotaLimitedStream(req.content().inputStream(), room, () -> tooLarge(user, "this upload"))) {
+            backend.write(path, in, length, overwrite);
         } catch (IOException e) {
             throw new UncheckedIOException("upload of " + path + " failed", e);
         }
@@ -141,7 +153,8 @@ public final class StorageService implements HttpService {
     }
 
     private void transfer(ServerRequest req, ServerResponse res, boolean move) {
-        StorageBackend backend = backend(req);
+        String user = caller(req).name();
+        StorageBackend backend = storage.of(user);
         ObjectNode body = Json.objectBody(req);
         StoragePath from = StoragePath.parse(required(body, "from"));
         StoragePath to = StoragePath.parse(required(body, "to"));
@@ -149,6 +162,13 @@ public final class StorageService implements HttpService {
         if (move) {
             backend.move(from, to, overwrite);
         } else {
+            long room = room(user, backend, to);
+            if (room != Long.MAX_VALUE) {
+                long size = treeSize(backend, from);
+                if (size > room) {
+                    throw tooLarge(user, "a copy of " + size + " bytes");
+                }
+            }
             backend.copy(from, to, overwrite);
         }
         Json.ok(res, backend.stat(to).orElseThrow());
@@ -182,6 +202,40 @@ public final class StorageService implements HttpService {
 
     private void loginStatus(ServerRequest req, ServerResponse res) {
         Json.ok(res, logins.status(caller(req).name()));
+    }
+
+    /**
+     * Bytes {@code user} may still write at {@code target} (what a replaced file held counts as free);
+     * {@link Long#MAX_VALUE} without a limit. The quota bounds the hub's own storage: a connected Nextcloud
+     * or WebDAV account has its server's quota instead.
+     */
+    private long room(String user, StorageBackend backend, StoragePath target) {
+        Long limit = quotas.apply(user).storageBytes();
+        if (limit == null || !backend.kind().equals("local")) {
+            return Long.MAX_VALUE;
+        }
+        long used = backend.quota().map(StorageQuota::usedBytes).orElse(0L);
+        long replaced = backend.stat(target).filter(e -> !e.isDirectory() && e.size() != null).map(StorageEntry::size).orElse(0L);
+        return Math.max(0, limit - used + replaced);
+    }
+
+    private ApiException tooLarge(String user, String what) {
+        Long limit = quotas.apply(user).storageBytes();
+        long used = storage.of(user).quota().map(StorageQuota::usedBytes).orElse(0L);
+        return new ApiException(413, "storage quota exceeded: " + what + " does not fit; you use " + used + " of "
+                + limit + " bytes. Delete files first or ask an admin for more.");
+    }
+
+    private static long treeSize(StorageBackend backend, StoragePath path) {
+        StorageEntry entry = backend.stat(path).orElseThrow(() -> ApiException.notFound("no such file or folder: " + path));
+        if (!entry.isDirectory()) {
+            return entry.size() == null ? 0 : entry.size();
+        }
+        long total = 0;
+        for (StorageEntry child : backend.list(path)) {
+            total += treeSize(backend, StoragePath.parse(child.path()));
+        }
+        return total;
     }
 
     private Caller caller(ServerRequest req) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.meridian.hub.servers.SecretBox;
+import io.meridian.hub.quotas.Quota;
 import io.meridian.hub.storage.NextcloudLogins;
 import io.meridian.hub.storage.StorageService;
 import io.meridian.hub.storage.TestPlatformServer;
@@ -42,7 +43,7 @@ class CatalogServiceTest {
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
         hub = TestPlatformServer.start(data, auth -> List.of(
                 new CatalogService(auth::api, catalog, user -> new Resources(2, 4000, 0)),
-                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1))),
+                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)), user -> Quota.UNLIMITED),
                 new PlatformApiDocument()));
         alice = hub.tokenFor("alice", false, List.of("self"));
         admin = hub.tokenFor("root", true, List.of("inherit"));
