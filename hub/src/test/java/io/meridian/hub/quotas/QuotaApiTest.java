@@ -3,6 +3,7 @@ package io.meridian.hub.quotas;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.hub.TestHub;
 import io.meridian.hub.TestHub.Response;
+import io.meridian.hub.catalog.PlatformApiSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,7 @@ class QuotaApiTest {
         upload(token, "/notes.txt", new byte[1234]);
         Response mine = hub.get("/api/v1/me/quota", token);
         assertEquals(200, mine.status(), mine.body());
+        PlatformApiSpec.assertMatches("GET", "/me/quota", 200, mine.json());
         JsonNode quota = mine.json().path("quota");
         assertEquals(100000, quota.path("storage_bytes").asLong());
         assertEquals(3, quota.path("servers").asInt());
@@ -63,6 +65,7 @@ class QuotaApiTest {
         hub.userWithToken("quo-custom");
         Response set = hub.admin("PUT", "/api/v1/admin/users/quo-custom/quota", "{\"servers\": 5, \"gpus\": null}");
         assertEquals(200, set.status(), set.body());
+        PlatformApiSpec.assertMatches("PUT", "/admin/users/{name}/quota", 200, set.json());
         JsonNode quota = set.json().path("quota");
         assertEquals(5, quota.path("servers").asInt());
         assertTrue(quota.path("gpus").isNull(), "null is no limit");
@@ -99,7 +102,7 @@ class QuotaApiTest {
                 "{\"cpus\": 1}", "[1]", "{\"servers\": 99999999999}", "not json")) {
             Response r = hub.admin("PUT", "/api/v1/admin/users/quo-bad/quota", body);
             assertEquals(400, r.status(), body + " -> " + r.body());
-            assertFalse(r.json().path("message").asText().isBlank());
+            PlatformApiSpec.assertError(r.json());
         }
         assertEquals(404, hub.admin("PUT", "/api/v1/admin/users/quo-nobody/quota", "{\"servers\": 1}").status());
         assertEquals(400, hub.admin("PUT", "/api/v1/admin/users/Not..Valid/quota", "{\"servers\": 1}").status());
