@@ -98,6 +98,14 @@ class HubConfigTest {
                 fromEnv.getMessage());
     }
 
+    @Test
+    void theExampleFileDocumentsBothSections() {
+        HubConfig config = HubConfig.load(Optional.of(Path.of("meridian-hub.example.yml")), Map.of());
+        assertEquals(new Quota(10737418240L, 2, 3, 4, 8192L, 1), config.quota());
+        assertEquals("main", config.catalog().gitBranch());
+        assertEquals(Path.of("catalog").toAbsolutePath(), config.catalog().folder());
+    }
+
     private static HubConfig load(Path dir, String yaml, Map<String, String> env) throws IOException {
         Path file = dir.resolve("hub.yml");
         Files.writeString(file, "data_dir: " + dir.resolve("data") + "\n" + yaml);
