@@ -17,9 +17,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A response body as an {@link InputStream} that asks the HTTP client for up to {@link #AHEAD} buffers
  * ahead of the reader. The JDK's own {@code BodyHandlers.ofInputStream()} asks for one buffer at a time, so
- * its socket reads stop whenever the reader is busy and every 16 KiB waits on a thread hand-off; a hub relaying
- * a download spent about a third more CPU per byte with it (docs/performance.md, "Storage"). Memory stays
- * bounded: at most {@code AHEAD} buffers (the client's 16 KiB each) are ever requested and not yet read.
+ * its socket reads stop whenever the reader is busy and every 16 KiB waits on a thread hand-off. Here the
+ * client keeps reading while the reader writes, and one read hands over every buffer already here. Memory
+ * stays bounded: at most {@code AHEAD} buffers (the client's 16 KiB each) are requested and not yet read.
  */
 public final class PrefetchingBody extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
     static final int AHEAD = 64;
@@ -78,11 +78,16 @@ public final class PrefetchingBody extends InputStream implements HttpResponse.B
         if (length == 0) {
             return 0;
         }
-        if (!nextBytes()) {
+        if (!nextBytes(true)) {
             return -1;
         }
-        int n = Math.min(length, current.remaining());
-        current.get(into, offset, n);
+        // fill the caller's array from every buffer already here: fewer, larger writes downstream
+        int n = 0;
+        do {
+            int part = Math.min(length - n, current.remaining());
+            current.get(into, offset + n, part);
+            n += part;
+        } while (n < length && nextBytes(false));
         return n;
     }
 
@@ -103,9 +108,12 @@ public final class PrefetchingBody extends InputStream implements HttpResponse.B
         }
     }
 
-    /** True with {@code current} holding unread bytes; false at the end of the body. */
+    /**
+     * True with {@code current} holding unread bytes; false at the end of the body, or when {@code wait} is
+     * false and nothing has arrived yet.
+     */
     @SuppressWarnings("unchecked")
-    private boolean nextBytes() throws IOException {
+    private boolean nextBytes(boolean wait) throws IOException {
         while (current == null || !current.hasRemaining()) {
             if (pending.hasNext()) {
                 current = pending.next();
@@ -118,11 +126,20 @@ public final class PrefetchingBody extends InputStream implements HttpResponse.B
                 throw new IOException("the download was closed");
             }
             Object next;
-            try {
-                next = arrived.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the WebDAV server");
+            if (!wait) {
+                next = arrived.peek();
+                if (!(next instanceof List)) {
+                    // nothing yet, or the end or a failure: the next read reports those
+                    return false;
+                }
+                arrived.remove();
+            } else {
+                try {
+                    next = arrived.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for the WebDAV server");
+                }
             }
             if (next == END) {
                 ended = true;
