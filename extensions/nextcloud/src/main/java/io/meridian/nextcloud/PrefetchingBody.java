@@ -39,7 +39,7 @@ public final class PrefetchingBody extends InputStream implements HttpResponse.B
     private ByteBuffer current;
     private int takenSinceRequest;
     private boolean ended;
-    private boolean closed;
+    private volatile boolean closed;
 
     @Override
     public CompletionStage<InputStream> getBody() {
@@ -75,6 +75,9 @@ public final class PrefetchingBody extends InputStream implements HttpResponse.B
 
     @Override
     public int read(byte[] into, int offset, int length) throws IOException {
+        if (closed) {
+            throw new IOException("the download was closed");
+        }
         if (length == 0) {
             return 0;
         }
@@ -93,7 +96,8 @@ public final class PrefetchingBody extends InputStream implements HttpResponse.B
 
     @Override
     public int available() {
-        return current == null ? 0 : current.remaining();
+        ByteBuffer now = current;
+        return now == null ? 0 : now.remaining();
     }
 
     /** Ends the exchange early: the client stops reading and drops the connection. */
@@ -105,6 +109,8 @@ public final class PrefetchingBody extends InputStream implements HttpResponse.B
                 subscription.cancel();
             }
             arrived.clear();
+            // wakes a reader blocked on another thread, which then sees the stream closed
+            arrived.add(END);
         }
     }
 
@@ -140,6 +146,9 @@ public final class PrefetchingBody extends InputStream implements HttpResponse.B
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting for the WebDAV server");
                 }
+            }
+            if (closed) {
+                throw new IOException("the download was closed");
             }
             if (next == END) {
                 ended = true;
