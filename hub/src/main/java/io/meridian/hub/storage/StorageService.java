@@ -31,8 +31,8 @@ public final class StorageService implements HttpService {
     /** The scope that lets a token reach a user's files: the same as reaching their servers. */
     static final String SCOPE = "access:servers";
     /**
-     * Reads this large pass by the buffered stream's own buffer (once the type detection's mark is spent) and
-     * reach Helidon as large writes; {@code transferTo}'s 16 KiB reads copied every byte once more.
+     * Reads of this size bypass the buffered stream's own buffer (once the type detection's mark is spent) and
+     * reach Helidon as single large writes; {@code transferTo}'s 16 KiB reads copied every byte once more.
      */
     private static final int COPY_BUFFER = 64 * 1024;
 
@@ -119,12 +119,12 @@ public final class StorageService implements HttpService {
         StoragePath path = path(req);
         boolean overwrite = Params.query(req, "overwrite").map(v -> !v.equalsIgnoreCase("false") && !v.equals("0")).orElse(true);
         long length = req.headers().contentLength().orElse(-1);
-        long room = room(user, backend, path);
-        if (length > room) {
-            throw tooLarge(user, "the upload of " + length + " bytes");
+        Room room = room(user, backend, path);
+        if (room != null && length > room.free()) {
+            throw room.exceeded("the upload of " + length + " bytes");
         }
-        try (InputStream in = room == Long.MAX_VALUE ? req.content().inputStream()
-                : new QuotaLimitedStream(req.content().inputStream(), room, () -> tooLarge(user, "this upload"))) {
+        try (InputStream in = room == null ? req.content().inputStream()
+                : new QuotaLimitedStream(req.content().inputStream(), room.free(), () -> room.exceeded("this upload"))) {
             backend.write(path, in, length, overwrite);
         } catch (IOException e) {
             throw new UncheckedIOException("upload of " + path + " failed", e);
@@ -162,11 +162,11 @@ public final class StorageService implements HttpService {
         if (move) {
             backend.move(from, to, overwrite);
         } else {
-            long room = room(user, backend, to);
-            if (room != Long.MAX_VALUE) {
+            Room room = room(user, backend, to);
+            if (room != null) {
                 long size = treeSize(backend, from);
-                if (size > room) {
-                    throw tooLarge(user, "a copy of " + size + " bytes");
+                if (size > room.free()) {
+                    throw room.exceeded("a copy of " + size + " bytes");
                 }
             }
             backend.copy(from, to, overwrite);
@@ -204,26 +204,27 @@ public final class StorageService implements HttpService {
         Json.ok(res, logins.status(caller(req).name()));
     }
 
+    /** Space under a storage quota: bytes in use, the limit, and what may still be written at one path. */
+    private record Room(long used, long limit, long free) {
+        ApiException exceeded(String what) {
+            return new ApiException(413, "storage quota exceeded: " + what + " does not fit; you use " + used + " of "
+                    + limit + " bytes. Delete files first or ask an admin for more.");
+        }
+    }
+
     /**
-     * Bytes {@code user} may still write at {@code target} (what a replaced file held counts as free);
-     * {@link Long#MAX_VALUE} without a limit. The quota bounds the hub's own storage: a connected Nextcloud
-     * or WebDAV account has its server's quota instead.
+     * The room {@code user} has to write at {@code target} (what a replaced file holds counts as free), or null
+     * without a limit. The quota bounds the hub's own storage: a connected Nextcloud or WebDAV account has its
+     * server's quota instead.
      */
-    private long room(String user, StorageBackend backend, StoragePath target) {
+    private Room room(String user, StorageBackend backend, StoragePath target) {
         Long limit = quotas.apply(user).storageBytes();
         if (limit == null || !backend.kind().equals("local")) {
-            return Long.MAX_VALUE;
+            return null;
         }
         long used = backend.quota().map(StorageQuota::usedBytes).orElse(0L);
         long replaced = backend.stat(target).filter(e -> !e.isDirectory() && e.size() != null).map(StorageEntry::size).orElse(0L);
-        return Math.max(0, limit - used + replaced);
-    }
-
-    private ApiException tooLarge(String user, String what) {
-        Long limit = quotas.apply(user).storageBytes();
-        long used = storage.of(user).quota().map(StorageQuota::usedBytes).orElse(0L);
-        return new ApiException(413, "storage quota exceeded: " + what + " does not fit; you use " + used + " of "
-                + limit + " bytes. Delete files first or ask an admin for more.");
+        return new Room(used, limit, Math.max(0, limit - used + replaced));
     }
 
     private static long treeSize(StorageBackend backend, StoragePath path) {
