@@ -15,6 +15,7 @@ if [ "${1:-}" = relay ]; then
     io.meridian.hub.storage.StorageRelayBenchmark "${2:-512}" 2>&1 | grep '^|'
 else
   mvn -B -q -o -pl hub -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dit.test=StorageThroughputIT -Dfailsafe.failIfNoSpecifiedTests=false >/dev/null 2>&1
+    -Dit.test=StorageThroughputIT -Dfailsafe.failIfNoSpecifiedTests=false >/dev/null 2>&1 \
+    || { echo "the benchmark failed: see hub/target/failsafe-reports" >&2; exit 1; }
   cat hub/target/storage-benchmark.md
 fi

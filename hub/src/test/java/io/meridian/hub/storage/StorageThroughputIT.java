@@ -1,7 +1,6 @@
 package io.meridian.hub.storage;
 
 import io.meridian.nextcloud.PatternStream;
-import io.meridian.nextcloud.PrefetchingBody;
 import io.meridian.nextcloud.TestWebDav;
 import io.meridian.nextcloud.WebDavClient;
 import io.meridian.nextcloud.WebDavConfig;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * 1 GiB through the storage service running in its own JVM with -Xmx128m (so it cannot buffer a file),
  * checked end to end with SHA-256, and the same transfer straight to the WebDAV server for comparison. Both
- * downloads are read the same way ({@link PrefetchingBody}), so the difference is the hub's.
+ * downloads are read the same way (a blocking {@link HttpURLConnection}, as {@link WebDavClient#read} does),
+ * so the difference is the hub's.
  * The throughput table goes to target/storage-benchmark.md (and docs/performance.md, section "Storage").
  */
 class StorageThroughputIT {
@@ -103,12 +104,12 @@ class StorageThroughputIT {
 
         start = System.nanoTime();
         hubCpu = hubCpu();
-        HttpResponse<InputStream> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/api/v1/storage/files?path=/via-hub.bin"))
-                .header("Authorization", "token " + token).GET().build(), PrefetchingBody.handler());
-        assertEquals(200, get.statusCode());
-        assertEquals(String.valueOf(SIZE), get.headers().firstValue("Content-Length").orElse(""));
-        String received = sha256(get.body());
+        HttpURLConnection get = (HttpURLConnection) URI.create("http://127.0.0.1:" + port
+                + "/api/v1/storage/files?path=/via-hub.bin").toURL().openConnection();
+        get.setRequestProperty("Authorization", "token " + token);
+        assertEquals(200, get.getResponseCode());
+        assertEquals(SIZE, get.getContentLengthLong());
+        String received = sha256(get.getInputStream());
         record("hub -> WebDAV", "download", start, hubCpu);
         assertEquals(HexFormat.of().formatHex(sent.digest()), received);
 
