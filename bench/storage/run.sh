@@ -10,7 +10,8 @@ source scripts/env.sh
 if [ "${1:-}" = relay ]; then
   # built in the reactor, so the hub runs against this checkout's extensions/nextcloud, not one in ~/.m2
   mvn -B -q -o -pl hub -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/hub/target/bench-classpath.txt" >/dev/null
+    -Dmdep.outputFile="$PWD/hub/target/bench-classpath.txt" >hub/target/bench-build.log 2>&1 \
+    || { cat hub/target/bench-build.log >&2; exit 1; }
   java -cp "hub/target/test-classes:hub/target/classes:$(cat hub/target/bench-classpath.txt)" \
     io.meridian.hub.storage.StorageRelayBenchmark "${2:-512}" 2>&1 | grep '^|'
 else
