@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.helidon.config.Config;
 import io.meridian.hub.catalog.Resources;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,8 +22,7 @@ public record Quota(@JsonProperty("storage_bytes") Long storageBytes,
                     Integer gpus) {
 
     /** The fields as the API and the YAML file name them, in this order. */
-    public static final java.util.List<String> FIELDS =
-            java.util.List.of("storage_bytes", "servers", "deployments", "cpu", "memory_mb", "gpus");
+    public static final List<String> FIELDS = List.of("storage_bytes", "servers", "deployments", "cpu", "memory_mb", "gpus");
 
     /** No limit at all. */
     public static final Quota UNLIMITED = new Quota(null, null, null, null, null, null);
@@ -36,14 +36,13 @@ public record Quota(@JsonProperty("storage_bytes") Long storageBytes,
      */
     public static Quota defaults(Config yaml, Map<String, String> env) {
         Config q = yaml.get("quota");
-        Quota quota = new Quota(
+        return new Quota(
                 number(env, "MERIDIAN_QUOTA_STORAGE_BYTES", q.get("storage_bytes"), null),
                 intOrNull(number(env, "MERIDIAN_QUOTA_SERVERS", q.get("servers"), null)),
                 intOrNull(number(env, "MERIDIAN_DEPLOY_MAX_PER_USER", q.get("deployments"), 3L)),
                 intOrNull(number(env, "MERIDIAN_DEPLOY_QUOTA_CPU", q.get("cpu"), 4L)),
                 number(env, "MERIDIAN_DEPLOY_QUOTA_MEMORY_MB", q.get("memory_mb"), 8192L),
                 intOrNull(number(env, "MERIDIAN_DEPLOY_QUOTA_GPU", q.get("gpus"), 1L)));
-        return quota;
     }
 
     /** The deployment resources this quota allows, for clamping what a module asks for. */
