@@ -40,7 +40,7 @@ public final class StorageRelayBenchmark {
         URI file = URI.create(dav.root() + "file.bin");
         String basic = "Basic " + Base64.getEncoder().encodeToString((dav.login() + ":" + dav.password()).getBytes());
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        // the download handler before the prefetching body: ofInputStream, then transferTo's 16 KiB copies
+        // the storage service's download before 2026-11-30: the JDK client's ofInputStream, then transferTo's 16 KiB copies
         HttpService former = rules -> rules.get("/former", (req, res) -> {
             res.header(HeaderNames.CONTENT_LENGTH, Long.toString(size));
             try (InputStream in = jdk.send(HttpRequest.newBuilder(file).header("Authorization", basic).build(),
