@@ -13,9 +13,7 @@ import io.meridian.hub.auth.TokenStore;
 import io.meridian.hub.auth.TokensApi;
 import io.meridian.hub.catalog.Catalog;
 import io.meridian.hub.catalog.CatalogService;
-import io.meridian.hub.catalog.CatalogSettings;
 import io.meridian.hub.catalog.PlatformApiDocument;
-import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.courses.CoursePolicy;
 import io.meridian.hub.courses.CourseServers;
@@ -39,6 +37,10 @@ import io.meridian.hub.ops.Metrics;
 import io.meridian.hub.ops.OpsApi;
 import io.meridian.hub.pages.Pages;
 import io.meridian.hub.proxy.ProxyService;
+import io.meridian.hub.quotas.QuotaApi;
+import io.meridian.hub.quotas.QuotaUsage;
+import io.meridian.hub.quotas.Quotas;
+import io.meridian.hub.quotas.ServerQuotaPolicy;
 import io.meridian.hub.proxy.ProxySettings;
 import io.meridian.hub.servers.Kernelspec;
 import io.meridian.hub.servers.SecretBox;
@@ -130,8 +132,9 @@ public final class Main {
         AuditLog auditLog = new AuditLog(db);
         CourseStore courses = new CourseStore(db);
         CoursePolicy coursePolicy = new CoursePolicy(courses, auditLog, Clock.systemUTC());
+        Quotas quotas = new Quotas(db, config.quota());
         ServerLifecycle lifecycle = new ServerLifecycle(config.spawn(), spawner, servers, tokens, secrets, metrics,
-                config.hubApiUrl(), serverEnv, spawnerFeatures, coursePolicy);
+                config.hubApiUrl(), serverEnv, new ServerQuotaPolicy(quotas, servers, spawnerFeatures), coursePolicy);
         resources.addFirst(lifecycle);
         spawnerFeatures.prepare(servers);
         lifecycle.recoverAndWatch();
@@ -144,10 +147,10 @@ public final class Main {
             culler.start();
             resources.addFirst(culler);
         }
-        Catalog catalog = CatalogSettings.fromEnv(System.getenv(), config.dataDir()).open();
+        Catalog catalog = config.catalog().open();
         UserStorage storage = new UserStorage(config.dataDir().resolve("storage"),
                 config.dataDir().resolve("storage-connections"), secrets);
-        Deployments deployments = new Deployments(deploySettings, db, catalog, gpus);
+        Deployments deployments = new Deployments(deploySettings, db, catalog, gpus, quotas::of);
         resources.addFirst(deployments);
         deployments.recoverAndWatch();
         Trainings trainings = new Trainings(db, deployments);
@@ -167,6 +170,11 @@ public final class Main {
                 new Exchange(spawner, courses, config.dataDir().resolve("courses"), config.courses().maxSubmissionBytes(),
                         Clock.systemUTC()),
                 groupDirectory, profileNamed(spawner), auditLog, config.courses().maxUploadBytes(), Clock.systemUTC());
+        QuotaApi quotaApi = new QuotaApi(auth::api, users, quotas, user -> {
+            Deployments.Held held = deployments.held(user.name());
+            return new QuotaUsage(storage.usedBytes(user.name()), servers.countActive(user.id()), held.deployments(),
+                    held.resources());
+        }, Clock.systemUTC());
         Pages pages = new Pages(auth, sessions, users, tokens,
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
                 config.cookieSecure(), keycloak.isPresent());
@@ -198,15 +206,16 @@ public final class Main {
                     keycloak.ifPresent(k -> routing.register("/hub", k.login(sessions, auth, config.cookieSecure())));
                     routing.register("/hub", new OpsApi(auth, db, metrics, lifecycle::spawnerKind, spawnerFeatures::health), pages);
                     routing.register("/api/v1",
-                            new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
+                            new CatalogService(auth::api, catalog, user -> quotas.of(user).resources()),
                             new StorageService(auth::api, storage,
-                                    new NextcloudLogins(storage, Duration.ofSeconds(2), Duration.ofMinutes(20))),
+                                    new NextcloudLogins(storage, Duration.ofSeconds(2), Duration.ofMinutes(20)), quotas::of),
                             new PlatformApiDocument(),
                             new DeploymentsApi(auth::api, deployments),
                             new TrainingsApi(auth::api, trainings),
                             new InferenceApi(auth::api, inference),
                             new SpawnersApi(auth::api, spawnerFeatures),
                             coursesApi,
+                            quotaApi,
                             audit);
                     routing.register("/deployments", deploymentProxy);
                     routing.register("/user", proxy);

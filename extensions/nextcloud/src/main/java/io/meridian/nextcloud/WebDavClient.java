@@ -4,6 +4,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,20 +100,43 @@ public final class WebDavClient {
         }
     }
 
-    /** The content of a file, streamed; the caller closes it. */
+    /**
+     * The content of a file, streamed; the caller closes it. A body that ends before its Content-Length
+     * fails the read rather than ending it early; a server silent for the configured timeout fails it too.
+     * <p>
+     * Downloads use a blocking {@link HttpURLConnection} on the caller's thread instead of the client above:
+     * the bytes go from the socket into the caller's array with no selector thread, hand-off or 16 KiB heap
+     * buffer per read in between. Relaying a download, the hub spent about a third of the CPU per byte
+     * this way (docs/performance.md, "Storage").
+     */
     public InputStream read(String path) throws IOException {
         String target = DavPaths.normalize(path);
-        HttpRequest request = request(DavPaths.resolve(config.root(), target, false))
-                .timeout(config.timeout())
-                .GET().build();
-        HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), "read", target);
-        if (response.statusCode() != 200) {
-            try (InputStream body = response.body()) {
-                body.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            throw failure(response.statusCode(), "read", target);
+        HttpURLConnection connection;
+        int status;
+        try {
+            connection = (HttpURLConnection) DavPaths.resolve(config.root(), target, false).toURL()
+                    .openConnection(Proxy.NO_PROXY);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) config.timeout().toMillis());
+            connection.setReadTimeout((int) config.timeout().toMillis());
+            connection.setRequestProperty("Authorization", authorization);
+            status = connection.getResponseCode();
+        } catch (IOException e) {
+            throw new DavException("cannot read " + target + ": the WebDAV server at " + config.root().getHost()
+                    + " did not complete the request (" + describe(e) + ")", e);
         }
-        return response.body();
+        if (status != 200) {
+            try (InputStream error = connection.getErrorStream()) {
+                if (error != null) {
+                    error.transferTo(OutputStream.nullOutputStream());
+                }
+            } catch (IOException ignored) {
+                // the refusal below says what matters
+            }
+            throw failure(status, "read", target);
+        }
+        return new WholeBody(connection.getInputStream(), connection.getContentLengthLong(), target);
     }
 
     /**
@@ -387,6 +413,49 @@ public final class WebDavClient {
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** A response body that must reach its Content-Length (-1: unknown) to end normally. */
+    private static final class WholeBody extends FilterInputStream {
+        private final long expected;
+        private final String path;
+        private long received;
+
+        WholeBody(InputStream in, long expected, String path) {
+            super(in);
+            this.expected = expected;
+            this.path = path;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? -1 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count(n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            received += skipped;
+            return skipped;
+        }
+
+        private void count(int n) throws IOException {
+            if (n >= 0) {
+                received += n;
+            } else if (expected >= 0 && received < expected) {
+                throw new IOException("the download of " + path + " broke off after " + received + " of "
+                        + expected + " bytes");
+            }
+        }
     }
 
     /** At most {@code remaining} bytes of a shared stream; closing it leaves the shared stream open. */

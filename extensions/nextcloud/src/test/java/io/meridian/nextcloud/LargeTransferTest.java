@@ -75,6 +75,20 @@ class LargeTransferTest {
         }
     }
 
+    @Test
+    void aDownloadClosedHalfwayEndsAndTheNextOneIsWhole() throws Exception {
+        long size = 20L * 1024 * 1024;
+        DigestInputStream source = new DigestInputStream(new PatternStream(size, 5), MessageDigest.getInstance("SHA-256"));
+        dav.write("/data.bin", source, size);
+        for (int i = 0; i < 3; i++) {
+            InputStream partial = dav.read("/data.bin");
+            assertEquals(1024 * 1024, partial.readNBytes(1024 * 1024).length);
+            partial.close();
+            assertThrows(IOException.class, partial::read, "a closed download says so rather than ending quietly");
+        }
+        assertEquals(hex(source.getMessageDigest()), sha256(dav.read("/data.bin")));
+    }
+
     private static URI viaPort(URI root, int port) {
         return URI.create(root.getScheme() + "://127.0.0.1:" + port + root.getRawPath());
     }

@@ -1,24 +1,32 @@
 package io.meridian.hub.catalog;
 
+import io.helidon.config.Config;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Where the catalog comes from: {@code MERIDIAN_CATALOG_DIR} (default: {@code ./catalog} when it exists)
- * and optionally {@code MERIDIAN_CATALOG_GIT_URL} / {@code MERIDIAN_CATALOG_GIT_BRANCH}, cloned into the
- * hub's data folder.
+ * Where the catalog comes from: a folder (default: {@code ./catalog} when it exists) and optionally a git
+ * repository cloned into the hub's data folder. Set in the YAML file's {@code catalog:} section
+ * ({@code dir}, {@code git_url}, {@code git_branch}); {@code MERIDIAN_CATALOG_DIR},
+ * {@code MERIDIAN_CATALOG_GIT_URL} and {@code MERIDIAN_CATALOG_GIT_BRANCH} win over the file.
  */
 public record CatalogSettings(Path folder, String gitUrl, String gitBranch, Path gitCheckout) {
 
     public static CatalogSettings fromEnv(Map<String, String> env, Path dataDir) {
-        String dir = env.get("MERIDIAN_CATALOG_DIR");
-        Path folder = dir != null && !dir.isBlank() ? Path.of(dir).toAbsolutePath()
+        return load(Config.empty(), env, dataDir);
+    }
+
+    /** @param yaml the whole hub configuration; its {@code catalog} section is read */
+    public static CatalogSettings load(Config yaml, Map<String, String> env, Path dataDir) {
+        Config catalog = yaml.get("catalog");
+        String dir = setting(env, "MERIDIAN_CATALOG_DIR", catalog.get("dir"));
+        Path folder = dir != null ? Path.of(dir).toAbsolutePath().normalize()
                 : Files.isDirectory(Path.of("catalog")) ? Path.of("catalog").toAbsolutePath() : null;
-        String git = env.get("MERIDIAN_CATALOG_GIT_URL");
-        return new CatalogSettings(folder, git == null || git.isBlank() ? null : git.trim(),
-                env.get("MERIDIAN_CATALOG_GIT_BRANCH"), dataDir.resolve("catalog-git"));
+        return new CatalogSettings(folder, setting(env, "MERIDIAN_CATALOG_GIT_URL", catalog.get("git_url")),
+                setting(env, "MERIDIAN_CATALOG_GIT_BRANCH", catalog.get("git_branch")), dataDir.resolve("catalog-git"));
     }
 
     /** The catalog these settings describe, loaded once. */
@@ -27,5 +35,14 @@ public record CatalogSettings(Path folder, String gitUrl, String gitBranch, Path
         Catalog catalog = new Catalog(new CatalogLoader(new MetadataValidator()), folder, git);
         catalog.refresh();
         return catalog;
+    }
+
+    /** The environment variable when set and not blank, else the YAML value when not blank, else null. */
+    private static String setting(Map<String, String> env, String variable, Config yaml) {
+        String value = env.get(variable);
+        if (value == null || value.isBlank()) {
+            value = yaml.asString().orElse(null);
+        }
+        return value == null || value.isBlank() ? null : value.trim();
     }
 }

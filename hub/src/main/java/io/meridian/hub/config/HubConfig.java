@@ -3,6 +3,8 @@ package io.meridian.hub.config;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.meridian.hub.auth.oidc.OidcSettings;
+import io.meridian.hub.catalog.CatalogSettings;
+import io.meridian.hub.quotas.Quota;
 import io.meridian.hub.spawners.DockerSettings;
 
 import java.nio.file.Files;
@@ -34,6 +36,8 @@ import java.util.Optional;
  * @param login            login rate limiting
  * @param docker           the Docker spawner's settings ({@code docker:}); null unless {@code spawner} is docker
  * @param courses          limits of the course exchange ({@code courses:})
+ * @param catalog          where the module catalog comes from ({@code catalog:}, MERIDIAN_CATALOG_*)
+ * @param quota            every user's quota unless an admin sets another ({@code quota:})
  */
 public record HubConfig(String host,
                         int port,
@@ -54,7 +58,9 @@ public record HubConfig(String host,
                         LoginConfig login,
                         DockerSettings docker,
                         Optional<OidcSettings> keycloak,
-                        CourseConfig courses) {
+                        CourseConfig courses,
+                        CatalogSettings catalog,
+                        Quota quota) {
 
     /** JDBC URL, user and password; {@link #embedded()} when none is configured. */
     public record DatabaseConfig(String url, String user, String password) {
@@ -139,7 +145,9 @@ public record HubConfig(String host,
                 OidcSettings.load(yaml, env, stripSlash(publicUrl)),
                 new CourseConfig(yaml.get("courses.max_upload_bytes").asLong().orElse(100L * 1024 * 1024),
                         yaml.get("courses.max_submission_bytes").asLong().orElse(50L * 1024 * 1024),
-                        seconds(yaml, "courses.start_wait_seconds", spawn.startTimeout().toSeconds() + 60)));
+                        seconds(yaml, "courses.start_wait_seconds", spawn.startTimeout().toSeconds() + 60)),
+                CatalogSettings.load(yaml, env, dataDir),
+                Quota.defaults(yaml, env));
     }
 
     public static DatabaseConfig embedded(Path dataDir) {

@@ -5,6 +5,7 @@ import io.meridian.hub.catalog.Catalog;
 import io.meridian.hub.catalog.DeployConfig;
 import io.meridian.hub.catalog.Resources;
 import io.meridian.hub.db.Database;
+import io.meridian.hub.quotas.Quota;
 import io.meridian.hub.web.ApiException;
 import io.meridian.spawner.SpawnException;
 import io.meridian.spawner.docker.DockerSpawnerConfig;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Users' deployments: module containers answering the DEEPaaS API, limited by a per-user quota, kept in
@@ -40,6 +42,7 @@ public final class Deployments implements AutoCloseable {
     private final DeploymentEngine engine;
     private final Catalog catalog;
     private final GpuAllocator gpus;
+    private final Function<String, Quota> quotas;
     private final Map<String, DeepaasClient> clients = new ConcurrentHashMap<>();
     /** Deployments being deleted right now: the watcher must not report their container's end as a crash. */
     private final Set<String> deleting = ConcurrentHashMap.newKeySet();
@@ -54,6 +57,17 @@ public final class Deployments implements AutoCloseable {
      *             container at a time
      */
     public Deployments(DeploymentSettings settings, Database db, Catalog catalog, GpuAllocator gpus) {
+        this(settings, db, catalog, gpus, owner -> new Quota(null, null, settings.maxPerUser(), settings.quota().cpu(),
+                settings.quota().memoryMb(), settings.quota().gpu()));
+    }
+
+    /**
+     * @param quotas each user's quota (the hub's {@link io.meridian.hub.quotas.Quotas}); its deployment count,
+     *               CPUs, memory and GPUs bound what the user's deployments hold together
+     */
+    public Deployments(DeploymentSettings settings, Database db, Catalog catalog, GpuAllocator gpus,
+                       Function<String, Quota> quotas) {
+        this.quotas = quotas;
         this.settings = settings;
         this.store = new DeploymentStore(db);
         this.engine = new DeploymentEngine(settings);
@@ -68,7 +82,9 @@ public final class Deployments implements AutoCloseable {
      */
     public static GpuAllocator gpuAllocator(DeploymentSettings settings, Optional<DockerSpawnerConfig> docker) {
         if (docker.isEmpty()) {
-            return new GpuAllocator(settings.gpus(), settings.quota().gpu());
+            // without Docker servers only deployments hold GPUs, and their per-user bound is the user's quota
+            // (checked in deploy, where an admin's override applies), so the allocator only keeps one holder per GPU
+            return new GpuAllocator(settings.gpus(), Integer.MAX_VALUE);
         }
         GpuInventory host = docker.get().gpuInventory();
         if (settings.gpus().size() > 0 && !settings.gpus().devices().equals(host.devices())) {
@@ -85,6 +101,10 @@ public final class Deployments implements AutoCloseable {
 
     /** What a user asks for: a catalog module or an image, and optionally resources (else the module's). */
     public record Request(String module, String image, Integer port, Resources resources, String purpose) {
+    }
+
+    /** What a user's deployments hold now (those not exited). */
+    public record Held(int deployments, Resources resources) {
     }
 
     public DeploymentSettings settings() {
@@ -105,7 +125,7 @@ public final class Deployments implements AutoCloseable {
 
     /** Starts a deployment and waits until its DEEPaaS API answers. Every failure leaves nothing behind. */
     public Deployment create(String owner, Request request) {
-        Target target = target(request);
+        Target target = target(owner, request);
         engine.checkImage(target.image());
         String id = HexFormat.of().formatHex(bytes(6));
         ServerRef gpuHolder = ServerRef.deployment(owner, id);
@@ -225,7 +245,7 @@ public final class Deployments implements AutoCloseable {
     private record Target(String module, String image, int port, Resources resources, String purpose) {
     }
 
-    private Target target(Request request) {
+    private Target target(String owner, Request request) {
         String purpose = request.purpose() == null ? "training" : request.purpose();
         if (!purpose.equals("training") && !purpose.equals("inference")) {
             throw ApiException.badRequest("purpose must be 'training' or 'inference'");
@@ -236,7 +256,7 @@ public final class Deployments implements AutoCloseable {
             throw ApiException.badRequest("give either 'module' (a catalog module id) or 'image' (an allowed image)");
         }
         if (hasModule) {
-            DeployConfig config = catalog.deployConfig(request.module(), purpose, settings.quota());
+            DeployConfig config = catalog.deployConfig(request.module(), purpose, quotas.apply(owner).resources());
             Resources resources = request.resources() == null ? config.granted() : request.resources();
             return new Target(config.module(), config.image(), config.port(), valid(resources), purpose);
         }
@@ -263,21 +283,34 @@ public final class Deployments implements AutoCloseable {
         return r;
     }
 
-    private void checkQuota(String owner, Resources asked) {
+    public Held held(String owner) {
         List<Deployment> active = store.byOwner(owner).stream().filter(d -> !Deployment.EXITED.equals(d.state())).toList();
-        Resources quota = settings.quota();
-        if (active.size() >= settings.maxPerUser()) {
-            throw ApiException.forbidden("deployment quota exceeded: you have " + active.size() + " deployment(s) and"
-                    + " the limit is " + settings.maxPerUser() + "; delete one first");
+        return new Held(active.size(), new Resources(active.stream().mapToInt(d -> d.resources().cpu()).sum(),
+                active.stream().mapToLong(d -> d.resources().memoryMb()).sum(),
+                active.stream().mapToInt(d -> d.resources().gpu()).sum()));
+    }
+
+    private void checkQuota(String owner, Resources asked) {
+        Held held = held(owner);
+        Quota quota = quotas.apply(owner);
+        if (quota.deployments() != null && held.deployments() >= quota.deployments()) {
+            throw ApiException.forbidden("deployment quota exceeded: you have " + held.deployments() + " deployment(s) and"
+                    + " the limit is " + quota.deployments() + "; delete one first");
         }
-        int cpu = active.stream().mapToInt(d -> d.resources().cpu()).sum() + asked.cpu();
-        long memory = active.stream().mapToLong(d -> d.resources().memoryMb()).sum() + asked.memoryMb();
-        int gpu = active.stream().mapToInt(d -> d.resources().gpu()).sum() + asked.gpu();
-        if (cpu > quota.cpu() || memory > quota.memoryMb() || gpu > quota.gpu()) {
+        int cpu = held.resources().cpu() + asked.cpu();
+        long memory = held.resources().memoryMb() + asked.memoryMb();
+        int gpu = held.resources().gpu() + asked.gpu();
+        Resources limit = quota.resources();
+        if (cpu > limit.cpu() || memory > limit.memoryMb() || gpu > limit.gpu()) {
             throw ApiException.forbidden("resource quota exceeded: your deployments would hold " + cpu + " CPUs, "
-                    + memory + " MB and " + gpu + " GPUs; your quota is " + quota.cpu() + " CPUs, " + quota.memoryMb()
-                    + " MB and " + quota.gpu() + " GPUs. Ask for less or delete a deployment.");
+                    + memory + " MB and " + gpu + " GPUs; your quota is " + shown(quota.cpu(), " CPUs, ")
+                    + shown(quota.memoryMb(), " MB and ") + shown(quota.gpus(), " GPUs")
+                    + ". Ask for less or delete a deployment.");
         }
+    }
+
+    private static String shown(Number limit, String unit) {
+        return (limit == null ? "unlimited" : limit.toString()) + unit;
     }
 
     private void recover() {

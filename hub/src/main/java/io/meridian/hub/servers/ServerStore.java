@@ -226,6 +226,21 @@ public final class ServerStore {
         });
     }
 
+    /** Servers of a user that are starting or running: what the user's server quota counts. */
+    public int countActive(long userId) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM servers WHERE user_id = ? AND state IN (?, ?)")) {
+                ps.setLong(1, userId);
+                ps.setString(2, ServerState.PENDING_SPAWN.db());
+                ps.setString(3, ServerState.READY.db());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
     public Map<ServerState, Long> countByState() {
         return db.tx(c -> {
             Map<ServerState, Long> counts = new EnumMap<>(ServerState.class);

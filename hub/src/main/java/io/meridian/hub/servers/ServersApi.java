@@ -66,10 +66,11 @@ public final class ServersApi implements HttpService {
         caller.require("start:servers", name);
         ServerRequestBody body = ServerRequestBody.parse(Json.body(req));
         User user = users.require(name);
-        if (body.userOptions() != null) {
-            lifecycle.admit(user, body.userOptions());
-        }
-        ServerRow row = servers.find(name, server).orElseGet(() -> newRow(user, server, body.displayName()));
+        Optional<ServerRow> existing = servers.find(name, server);
+        // checked before a new named server is recorded, so that a refused start leaves nothing behind
+        lifecycle.admit(user, body.userOptions() != null ? body.userOptions()
+                : existing.map(ServerRow::userOptions).orElse(Map.of()));
+        ServerRow row = existing.orElseGet(() -> newRow(user, server, body.displayName()));
         ServerLifecycle.Outcome outcome = lifecycle.start(user, row, body.userOptions());
         res.status(outcome == ServerLifecycle.Outcome.DONE ? 201 : 202).send();
     }

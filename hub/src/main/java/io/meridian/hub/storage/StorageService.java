@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.meridian.hub.auth.Caller;
+import io.meridian.hub.quotas.Quota;
 import io.meridian.hub.web.ApiException;
 import io.meridian.hub.web.Json;
 import io.meridian.hub.web.Params;
@@ -20,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -30,16 +30,27 @@ import java.util.function.Function;
 public final class StorageService implements HttpService {
     /** The scope that lets a token reach a user's files: the same as reaching their servers. */
     static final String SCOPE = "access:servers";
+    /**
+     * Reads of this size bypass the buffered stream's own buffer (once the type detection's mark is spent) and
+     * reach Helidon as single large writes; {@code transferTo}'s 16 KiB reads copied every byte once more.
+     */
+    private static final int COPY_BUFFER = 64 * 1024;
 
     private final Function<ServerRequest, Caller> callers;
     private final UserStorage storage;
     private final NextcloudLogins logins;
+    private final Function<String, Quota> quotas;
 
-    /** @param callers who is calling (the hub's authenticator: {@code auth::api}) */
-    public StorageService(Function<ServerRequest, Caller> callers, UserStorage storage, NextcloudLogins logins) {
+    /**
+     * @param callers who is calling (the hub's authenticator: {@code auth::api})
+     * @param quotas  each user's quota, whose storage bytes bound the hub's own storage folder
+     */
+    public StorageService(Function<ServerRequest, Caller> callers, UserStorage storage, NextcloudLogins logins,
+                          Function<String, Quota> quotas) {
         this.callers = callers;
         this.storage = storage;
         this.logins = logins;
+        this.quotas = quotas;
     }
 
     @Override
@@ -78,7 +89,7 @@ public final class StorageService implements HttpService {
         if (entry.isDirectory()) {
             throw ApiException.conflict(path + " is a folder; list it instead");
         }
-        try (InputStream in = new BufferedInputStream(backend.read(path), 65536)) {
+        try (InputStream in = new BufferedInputStream(backend.read(path), COPY_BUFFER)) {
             res.header(HeaderNames.CONTENT_TYPE, ContentTypes.detect(in, entry.name()));
             // A fixed length lets the client tell a complete download from one cut short by a failing backend.
             if (entry.size() != null && entry.size() >= 0) {
@@ -87,20 +98,34 @@ public final class StorageService implements HttpService {
             res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
                     + URLEncoder.encode(entry.name(), StandardCharsets.UTF_8).replace("+", "%20"));
             try (OutputStream out = res.outputStream()) {
-                in.transferTo(out);
+                copy(in, out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("download of " + path + " failed", e);
         }
     }
 
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+        }
+    }
+
     private void upload(ServerRequest req, ServerResponse res) {
-        StorageBackend backend = backend(req);
+        String user = caller(req).name();
+        StorageBackend backend = storage.of(user);
         StoragePath path = path(req);
         boolean overwrite = Params.query(req, "overwrite").map(v -> !v.equalsIgnoreCase("false") && !v.equals("0")).orElse(true);
-        OptionalLong length = req.headers().contentLength();
-        try (InputStream in = req.content().inputStream()) {
-            backend.write(path, in, length.orElse(-1), overwrite);
+        long length = req.headers().contentLength().orElse(-1);
+        Room room = room(user, backend, path);
+        if (room != null && length > room.free()) {
+            throw room.exceeded("the upload of " + length + " bytes");
+        }
+        try (InputStream in = room == null ? req.content().inputStream()
+                : new QuotaLimitedStream(req.content().inputStream(), room.free(), () -> room.exceeded("this upload"))) {
+            backend.write(path, in, length, overwrite);
         } catch (IOException e) {
             throw new UncheckedIOException("upload of " + path + " failed", e);
         }
@@ -128,7 +153,8 @@ public final class StorageService implements HttpService {
     }
 
     private void transfer(ServerRequest req, ServerResponse res, boolean move) {
-        StorageBackend backend = backend(req);
+        String user = caller(req).name();
+        StorageBackend backend = storage.of(user);
         ObjectNode body = Json.objectBody(req);
         StoragePath from = StoragePath.parse(required(body, "from"));
         StoragePath to = StoragePath.parse(required(body, "to"));
@@ -136,6 +162,13 @@ public final class StorageService implements HttpService {
         if (move) {
             backend.move(from, to, overwrite);
         } else {
+            Room room = room(user, backend, to);
+            if (room != null) {
+                long size = treeSize(backend, from);
+                if (size > room.free()) {
+                    throw room.exceeded("a copy of " + size + " bytes");
+                }
+            }
             backend.copy(from, to, overwrite);
         }
         Json.ok(res, backend.stat(to).orElseThrow());
@@ -169,6 +202,41 @@ public final class StorageService implements HttpService {
 
     private void loginStatus(ServerRequest req, ServerResponse res) {
         Json.ok(res, logins.status(caller(req).name()));
+    }
+
+    /** Space under a storage quota: bytes in use, the limit, and what may still be written at one path. */
+    private record Room(long used, long limit, long free) {
+        ApiException exceeded(String what) {
+            return new ApiException(413, "storage quota exceeded: " + what + " does not fit; you use " + used + " of "
+                    + limit + " bytes. Delete files first or ask an admin for more.");
+        }
+    }
+
+    /**
+     * The room {@code user} has to write at {@code target} (what a replaced file holds counts as free), or null
+     * without a limit. The quota bounds the hub's own storage: a connected Nextcloud or WebDAV account has its
+     * server's quota instead.
+     */
+    private Room room(String user, StorageBackend backend, StoragePath target) {
+        Long limit = quotas.apply(user).storageBytes();
+        if (limit == null || !backend.kind().equals("local")) {
+            return null;
+        }
+        long used = backend.quota().map(StorageQuota::usedBytes).orElse(0L);
+        long replaced = backend.stat(target).filter(e -> !e.isDirectory() && e.size() != null).map(StorageEntry::size).orElse(0L);
+        return new Room(used, limit, Math.max(0, limit - used + replaced));
+    }
+
+    private static long treeSize(StorageBackend backend, StoragePath path) {
+        StorageEntry entry = backend.stat(path).orElseThrow(() -> ApiException.notFound("no such file or folder: " + path));
+        if (!entry.isDirectory()) {
+            return entry.size() == null ? 0 : entry.size();
+        }
+        long total = 0;
+        for (StorageEntry child : backend.list(path)) {
+            total += treeSize(backend, StoragePath.parse(child.path()));
+        }
+        return total;
     }
 
     private Caller caller(ServerRequest req) {

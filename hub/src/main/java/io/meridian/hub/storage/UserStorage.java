@@ -50,6 +50,15 @@ public final class UserStorage {
                 .orElseGet(() -> new LocalStorage(localRoot.resolve(u))));
     }
 
+    /** Bytes in {@code user}'s storage, or null when the storage does not say (or cannot be reached now). */
+    public Long usedBytes(String user) {
+        try {
+            return of(user).quota().map(StorageQuota::usedBytes).orElse(null);
+        } catch (ApiException unreachable) {
+            return null;
+        }
+    }
+
     public StorageConnection connection(String user) {
         return stored(Names.user(user)).map(Stored::shown).orElse(StorageConnection.LOCAL);
     }

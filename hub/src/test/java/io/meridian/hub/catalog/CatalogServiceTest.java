@@ -3,6 +3,10 @@ package io.meridian.hub.catalog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.meridian.hub.quotas.Quota;
+import io.meridian.hub.quotas.QuotaApi;
+import io.meridian.hub.quotas.QuotaUsage;
+import io.meridian.hub.quotas.Quotas;
 import io.meridian.hub.servers.SecretBox;
 import io.meridian.hub.storage.NextcloudLogins;
 import io.meridian.hub.storage.StorageService;
@@ -17,6 +21,7 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** /api/v1/catalog and /api/v1/openapi.yaml over HTTP with the hub's real authenticator. */
+/** /api/v1/catalog and /api/v1/openapi.yaml (checked against every platform service) over HTTP with the hub's real authenticator. */
 class CatalogServiceTest {
     private TestPlatformServer hub;
     private String alice;
@@ -40,9 +45,12 @@ class CatalogServiceTest {
         catalog.refresh();
         UserStorage storage = new UserStorage(data.resolve("storage"), data.resolve("connections"),
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
-        hub = TestPlatformServer.start(data, auth -> List.of(
-                new CatalogService(auth::api, catalog, user -> new Resources(2, 4000, 0)),
-                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1))),
+        hub = TestPlatformServer.startWith(data, backing -> List.of(
+                new CatalogService(backing.auth()::api, catalog, user -> new Resources(2, 4000, 0)),
+                new StorageService(backing.auth()::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100),
+                        Duration.ofMinutes(1)), user -> Quota.UNLIMITED),
+                new QuotaApi(backing.auth()::api, backing.users(), new Quotas(backing.db(), Quota.UNLIMITED),
+                        user -> new QuotaUsage(storage.usedBytes(user.name()), 0, 0, new Resources(0, 0, 0)), Clock.systemUTC()),
                 new PlatformApiDocument()));
         alice = hub.tokenFor("alice", false, List.of("self"));
         admin = hub.tokenFor("root", true, List.of("inherit"));
@@ -119,7 +127,7 @@ class CatalogServiceTest {
         Iterator<Map.Entry<String, JsonNode>> paths = openapi.path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> path = paths.next();
-            String concrete = "/api/v1" + path.getKey().replace("{id}", "iris-classifier");
+            String concrete = "/api/v1" + path.getKey().replace("{id}", "iris-classifier").replace("{name}", "alice");
             for (String method : List.of("get", "put", "post", "delete")) {
                 if (path.getValue().has(method)) {
                     HttpResponse<String> r = hub.send(hub.request(alice, concrete)
@@ -130,7 +138,7 @@ class CatalogServiceTest {
                 }
             }
         }
-        assertTrue(checked >= 19, "checked " + checked + " operations");
+        assertTrue(checked >= 23, "checked " + checked + " operations");
     }
 
     private HttpResponse<String> get(String token, String path) {

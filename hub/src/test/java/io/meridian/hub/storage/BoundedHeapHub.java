@@ -1,5 +1,6 @@
 package io.meridian.hub.storage;
 
+import io.meridian.hub.quotas.Quota;
 import io.meridian.hub.servers.SecretBox;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ public final class BoundedHeapHub {
         UserStorage storage = new UserStorage(data.resolve("storage"), data.resolve("connections"),
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
         storage.connect("alice", "webdav", URI.create(args[1]).toString(), args[2], args[3]);
-        try (TestPlatformServer hub = TestPlatformServer.start(data, auth -> List.of(new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)))))) {
+        try (TestPlatformServer hub = TestPlatformServer.start(data, auth -> List.of(new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)), user -> Quota.UNLIMITED)))) {
             String token = hub.tokenFor("alice", false, List.of("self"));
             System.out.println("READY " + hub.port() + " " + token + " " + Runtime.getRuntime().maxMemory());
             System.out.flush();

@@ -1,5 +1,6 @@
 package io.meridian.hub.storage;
 
+import io.meridian.hub.quotas.Quota;
 import io.meridian.hub.catalog.Catalog;
 import io.meridian.hub.catalog.CatalogLoader;
 import io.meridian.hub.catalog.CatalogService;
@@ -45,7 +46,7 @@ class PlatformClientTest {
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
         hub = TestPlatformServer.start(data, auth -> List.of(
                 new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
-                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)))));
+                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)), user -> Quota.UNLIMITED)));
         String token = hub.tokenFor("alice", false, List.of("self"));
         platform = Platform.connect(hub.url("/hub/api").toString(), token);
     }

@@ -1,5 +1,6 @@
 package io.meridian.hub.storage;
 
+import io.meridian.hub.quotas.Quota;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.hub.catalog.PlatformApiSpec;
 import io.meridian.hub.servers.SecretBox;
@@ -43,7 +44,7 @@ class StorageServiceTest {
         data = TestPlatformServer.tempDir();
         UserStorage storage = new UserStorage(data.resolve("storage"), data.resolve("storage-connections"),
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
-        hub = TestPlatformServer.start(data, auth -> List.of(new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)))));
+        hub = TestPlatformServer.start(data, auth -> List.of(new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)), user -> Quota.UNLIMITED)));
         alice = hub.tokenFor("alice", false, List.of("self"));
         bob = hub.tokenFor("bob", false, List.of("self"));
     }

@@ -45,16 +45,28 @@ public final class TestPlatformServer implements AutoCloseable {
         this.tokens = tokens;
     }
 
+    /** What the services under test may be built from: the authenticator and the hub's database. */
+    public record Backing(Authenticator auth, Database db, UserStore users) {
+    }
+
     /** Starts the services that {@code services} builds from the authenticator. */
     public static TestPlatformServer start(Path dataDir, Function<Authenticator, List<HttpService>> services) {
+        return startWith(dataDir, backing -> services.apply(backing.auth()));
+    }
+
+    /** Starts the services that {@code services} builds from the authenticator and the database. */
+    public static TestPlatformServer startWith(Path dataDir, Function<Backing, List<HttpService>> services) {
         Database db = Database.open(HubConfig.embedded(dataDir));
         UserStore users = new UserStore(db);
         TokenStore tokens = new TokenStore(db);
         Authenticator auth = new Authenticator(tokens, new SessionStore(db), users);
-        List<HttpService> built = services.apply(auth);
+        List<HttpService> built = services.apply(new Backing(auth, db, users));
         WebServer server = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
+                // the socket settings of the hub's Main, so that benchmarks on this server measure what the hub runs
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
+                .writeBufferSize(64 * 1024)
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
                     ErrorHandling.register(routing);
