@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.meridian.kernel.display.RendererRegistry;
 import io.meridian.kernel.magics.BuiltinMagics;
 import io.meridian.kernel.magics.MagicRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +64,25 @@ class JShellEngineTest {
         } finally {
             fresh.close();
         }
+    }
+
+    @Test
+    void interruptEndsABlockingSocketReadAndTheSessionGoesOn() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "socket reads end on interrupt only on virtual threads (JDK 21+)");
+        assertTrue(engine.execute("int kept = 41;", 10).ok());
+        try (ServerSocket silent = new ServerSocket(0)) {
+            CompletableFuture<CellResult> reading = CompletableFuture.supplyAsync(() -> engine.execute(
+                    "var socket = new java.net.Socket(\"127.0.0.1\", " + silent.getLocalPort() + ");\n"
+                    + "socket.getInputStream().read()", 11));
+            try (Socket connected = silent.accept()) {
+                engine.interrupt();
+
+                CellResult result = reading.get(30, TimeUnit.SECONDS);
+
+                assertEquals("InterruptedException", result.failure().ename());
+            }
+        }
+        assertEquals("42", engine.execute("kept + 1", 12).value().data().get("text/plain"));
     }
 
     @Test
