@@ -12,11 +12,8 @@ import jdk.jshell.spi.ExecutionControl;
  */
 final class KernelExecutionControl extends LocalExecutionControl {
 
-    /** A snippet to run on a virtual thread, handed to the thread JShell starts for it (which inherits this). */
-    private record VirtualCall(VirtualCellThreads threads, Method doit) {
-    }
-
-    private static final InheritableThreadLocal<VirtualCall> PENDING = new InheritableThreadLocal<>();
+    /** The snippet to run on a virtual thread, handed to the thread JShell starts for it (which inherits it). */
+    private static final InheritableThreadLocal<Method> PENDING = new InheritableThreadLocal<>();
     private static final Method RUN_PENDING;
 
     static {
@@ -59,7 +56,7 @@ final class KernelExecutionControl extends LocalExecutionControl {
         if (VirtualCellThreads.ON_THIS_JDK.isEmpty()) {
             return super.invoke(doitMethod);
         }
-        PENDING.set(new VirtualCall(VirtualCellThreads.ON_THIS_JDK.get(), doitMethod));
+        PENDING.set(doitMethod);
         try {
             return super.invoke(RUN_PENDING);
         } finally {
@@ -68,10 +65,10 @@ final class KernelExecutionControl extends LocalExecutionControl {
     }
 
     private static Object runPendingOnVirtualThread() throws Throwable {
-        VirtualCall call = PENDING.get();
-        // the cell's own threads must not inherit the call
+        Method doit = PENDING.get();
+        // the cell's own threads must not inherit the snippet
         PENDING.remove();
-        return call.threads().run(call.doit());
+        return VirtualCellThreads.ON_THIS_JDK.orElseThrow().run(doit);
     }
 
     /** The object read by the last {@link #varValue} call. */

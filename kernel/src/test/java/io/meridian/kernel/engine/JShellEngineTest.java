@@ -82,7 +82,8 @@ class JShellEngineTest {
                 assertEquals("InterruptedException", result.failure().ename());
             }
         }
-        assertEquals("42", engine.execute("kept + 1", 12).value().data().get("text/plain"));
+        assertEquals("true", engine.execute("socket.isClosed()", 12).value().data().get("text/plain"));
+        assertEquals("42", engine.execute("kept + 1", 13).value().data().get("text/plain"));
     }
 
     @Test
