@@ -69,12 +69,14 @@ class JShellEngineTest {
     @Test
     void interruptEndsABlockingSocketReadAndTheSessionGoesOn() throws Exception {
         assumeTrue(Runtime.version().feature() >= 21, "socket reads end on interrupt only on virtual threads (JDK 21+)");
-        assertTrue(engine.execute("int kept = 41;", 10).ok());
         try (ServerSocket silent = new ServerSocket(0)) {
-            CompletableFuture<CellResult> reading = CompletableFuture.supplyAsync(() -> engine.execute(
-                    "var socket = new java.net.Socket(\"127.0.0.1\", " + silent.getLocalPort() + ");\n"
-                    + "socket.getInputStream().read()", 11));
-            try (Socket connected = silent.accept()) {
+            assertTrue(engine.execute("int kept = 41;\nvar socket = new java.net.Socket(\"127.0.0.1\", "
+                    + silent.getLocalPort() + ");", 10).ok());
+            try (Socket peer = silent.accept()) {
+                // one snippet: it tells the peer it is about to read, then waits for an answer that never comes
+                CompletableFuture<CellResult> reading = CompletableFuture.supplyAsync(() -> engine.execute(
+                        "{ socket.getOutputStream().write(1); socket.getInputStream().read(); }", 11));
+                assertEquals(1, peer.getInputStream().read());
                 engine.interrupt();
 
                 CellResult result = reading.get(30, TimeUnit.SECONDS);
