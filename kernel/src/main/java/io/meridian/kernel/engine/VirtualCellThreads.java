@@ -116,7 +116,8 @@ final class VirtualCellThreads {
      * JShell drops what ends a thread a cell started (such threads ran in its thread group, which handles
      * their uncaught exceptions); started from a virtual thread they land in the virtual-thread group instead,
      * whose default would print every one, down to the ThreadDeath that an interrupt ends their loops with.
-     * This keeps them as quiet as before; other threads' failures are printed as the JDK does.
+     * This keeps them as quiet as before; other threads' failures are printed as the JDK does. (JShell on
+     * JDK 21 replaces this handler with its own, which drops every failure, as it always did there.)
      */
     private void keepCellThreadFailuresSilent() {
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
