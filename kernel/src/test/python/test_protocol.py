@@ -202,6 +202,15 @@ BLOCKING_READS = {
 @pytest.mark.parametrize("name", BLOCKING_READS)
 def test_interrupt_ends_a_blocking_network_read(kernel, name):
     km, kc = kernel
+    interrupt_blocking_read(km, kc, name, km.interrupt_kernel)
+
+
+def test_sigint_ends_a_blocking_socket_read(kernel):
+    km, kc = kernel
+    interrupt_blocking_read(km, kc, "socket", lambda: os.kill(km.provisioner.process.pid, signal.SIGINT))
+
+
+def interrupt_blocking_read(km, kc, name, interrupt):
     server = SilentServer()
     try:
         run(kc, "int kept = 41;")
@@ -209,7 +218,7 @@ def test_interrupt_ends_a_blocking_network_read(kernel, name):
         msg_id = kc.execute(BLOCKING_READS[name].replace("PORT", str(server.port)))
         assert server.accepted.wait(TIMEOUT), "the cell never connected"
         time.sleep(0.5)
-        km.interrupt_kernel()
+        interrupt()
         if java < 21 and name != "http_client":
             # JDK 17 has no virtual threads: the read goes on until the peer answers or closes
             with pytest.raises(Exception):
