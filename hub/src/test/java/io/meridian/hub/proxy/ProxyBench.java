@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,11 +68,13 @@ public final class ProxyBench {
                     proxiedLatency.add(time(http, proxied));
                 }
 
-                double directRate = 0;
-                double proxiedRate = 0;
+                Throughput directRate = new Throughput();
+                Throughput proxiedRate = new Throughput();
+                ProcessHandle self = ProcessHandle.current();
+                ProcessHandle server = ProcessHandle.of(jupyter.pid()).orElseThrow();
                 for (int round = 0; round < rounds; round++) {
-                    directRate += throughput(http, direct, concurrency, seconds) / rounds;
-                    proxiedRate += throughput(http, proxied, concurrency, seconds) / rounds;
+                    directRate.measure(() -> throughput(direct, concurrency, seconds), self, server);
+                    proxiedRate.measure(() -> throughput(proxied, concurrency, seconds), self, server);
                 }
 
                 String kernel = jupyter.startKernel();
@@ -103,7 +106,12 @@ public final class ProxyBench {
                 row("GET api/status p99 (ms, 1 client, keep-alive)", percentile(directLatency, 0.99),
                         percentile(proxiedLatency, 0.99));
                 System.out.printf("| GET api/status requests/s (%d clients) | %.0f | %.0f | %+.1f %% |%n", concurrency,
-                        directRate, proxiedRate, 100.0 * (proxiedRate - directRate) / directRate);
+                        directRate.rate(), proxiedRate.rate(), 100.0 * (proxiedRate.rate() - directRate.rate()) / directRate.rate());
+                System.out.printf("| CPU per request: this JVM (client; client + proxy) (us) | %.0f | %.0f | %+.0f us |%n",
+                        directRate.jvmMicros(), proxiedRate.jvmMicros(), proxiedRate.jvmMicros() - directRate.jvmMicros());
+                System.out.printf("| CPU per request: Jupyter server (us) | %.0f | %.0f | %+.0f us |%n",
+                        directRate.serverMicros(), proxiedRate.serverMicros(),
+                        proxiedRate.serverMicros() - directRate.serverMicros());
                 row("kernel execute `1+1` round trip p50 (ms, WebSocket)", percentile(directWs, 0.50),
                         percentile(proxiedWs, 0.50));
                 row("kernel execute `1+1` round trip p99 (ms, WebSocket)", percentile(directWs, 0.99),
@@ -114,6 +122,49 @@ public final class ProxyBench {
             } finally {
                 hub.stop();
             }
+        }
+    }
+
+    /**
+     * Requests per second over the throughput rounds of one side, and the CPU time that this JVM and the Jupyter
+     * server spent per request meanwhile: on shared cores, every microsecond the proxy spends is taken from Jupyter.
+     */
+    private static final class Throughput {
+        private double requests;
+        private double seconds;
+        private long jvmNanos;
+        private long serverNanos;
+
+        interface Round {
+            int run() throws Exception;
+        }
+
+        void measure(Round round, ProcessHandle jvm, ProcessHandle server) throws Exception {
+            long jvmBefore = cpuNanos(jvm);
+            long serverBefore = cpuNanos(server);
+            long start = System.nanoTime();
+            int done = round.run();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            jvmNanos += cpuNanos(jvm) - jvmBefore;
+            serverNanos += cpuNanos(server) - serverBefore;
+            requests += done;
+            seconds += elapsed;
+        }
+
+        double rate() {
+            return requests / seconds;
+        }
+
+        double jvmMicros() {
+            return jvmNanos / 1e3 / requests;
+        }
+
+        double serverMicros() {
+            return serverNanos / 1e3 / requests;
+        }
+
+        private static long cpuNanos(ProcessHandle process) {
+            return process.info().totalCpuDuration().orElseThrow().toNanos();
         }
     }
 
@@ -142,17 +193,25 @@ public final class ProxyBench {
         return elapsed;
     }
 
-    /** Requests per second that {@code clients} keep-alive clients get for {@code seconds}. */
-    private static double throughput(HttpClient http, HttpRequest request, int clients, int seconds) throws Exception {
+    /**
+     * Requests that {@code clients} keep-alive connections, one platform thread each, complete in {@code seconds}.
+     * The connections open before the clock starts; the rounds measure requests, not handshakes.
+     */
+    private static int throughput(HttpRequest request, int clients, int seconds) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
+        List<KeepAliveClient> connections = new ArrayList<>();
+        Map<String, String> headers = new LinkedHashMap<>();
+        request.headers().map().forEach((name, values) -> headers.put(name, values.getFirst()));
+        for (int c = 0; c < clients; c++) {
+            connections.add(new KeepAliveClient(request.uri(), headers));
+        }
         List<Future<Integer>> counts = new ArrayList<>();
-        long start = System.nanoTime();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int c = 0; c < clients; c++) {
+        try (ExecutorService threads = Executors.newFixedThreadPool(clients)) {
+            for (KeepAliveClient connection : connections) {
                 counts.add(threads.submit(() -> {
                     int done = 0;
                     while (running.get()) {
-                        time(http, request);
+                        connection.get();
                         done++;
                     }
                     return done;
@@ -164,7 +223,11 @@ public final class ProxyBench {
             for (Future<Integer> count : counts) {
                 total += count.get();
             }
-            return total / ((System.nanoTime() - start) / 1e9);
+            return total;
+        } finally {
+            for (KeepAliveClient connection : connections) {
+                connection.close();
+            }
         }
     }
 
