@@ -33,6 +33,7 @@ public final class ProxyBench {
         int seconds = options.getOrDefault("seconds", 3);
         int rounds = options.getOrDefault("rounds", 3);
         int executes = options.getOrDefault("executes", 300);
+        int warmup = options.getOrDefault("warmup", 30);
         boolean pin = options.getOrDefault("pin", 0) == 1;
 
         try (RunningJupyter jupyter = RunningJupyter.start(RunningJupyter.tempRoot(), "bench", "");
@@ -57,6 +58,12 @@ public final class ProxyBench {
                         URI.create("http://127.0.0.1:" + hub.port() + "/user/bench/api/status"))
                         .header("Cookie", COOKIE).build();
 
+                // until the JIT has compiled the proxy's paths, the proxy spends most of its CPU in the compiler
+                // (on two busy cores that takes half a minute): warm both sides under load before measuring
+                for (long end = System.nanoTime() + Duration.ofSeconds(warmup).toNanos(); System.nanoTime() < end; ) {
+                    throughput(direct, concurrency, 2);
+                    throughput(proxied, concurrency, 2);
+                }
                 List<Long> directLatency = new ArrayList<>();
                 List<Long> proxiedLatency = new ArrayList<>();
                 for (int i = 0; i < requests / 4; i++) {
@@ -116,8 +123,9 @@ public final class ProxyBench {
                         percentile(proxiedWs, 0.50));
                 row("kernel execute `1+1` round trip p99 (ms, WebSocket)", percentile(directWs, 0.99),
                         percentile(proxiedWs, 0.99));
-                System.out.printf("%n%d sequential requests per side, %d x %d s throughput rounds, %d executes per side; "
-                        + "%d CPUs%s%n", requests, rounds, seconds, executes, Runtime.getRuntime().availableProcessors(),
+                System.out.printf("%n%d sequential requests per side, %d x %d s throughput rounds after %d s of warm-up, "
+                        + "%d executes per side; %d CPUs%s%n", requests, rounds, seconds, warmup, executes,
+                        Runtime.getRuntime().availableProcessors(),
                         pin ? "; Jupyter pinned to CPU 0, client and proxy to CPU 1" : "");
             } finally {
                 hub.stop();
@@ -248,7 +256,7 @@ public final class ProxyBench {
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("usage: proxy_bench [--requests N] [--concurrency N] [--seconds N] "
-                        + "[--rounds N] [--executes N]");
+                        + "[--rounds N] [--executes N] [--warmup SECONDS] [--pin 1]");
             }
             options.put(args[i].substring(2), Integer.parseInt(args[i + 1]));
         }
