@@ -145,7 +145,7 @@ public final class ProxyService implements HttpService, AutoCloseable {
     private static void copyBody(ServerRequest request, OutputStream out) throws IOException {
         if (request.content().hasEntity()) {
             try (InputStream in = request.content().inputStream()) {
-                copy(in, out, new byte[COPY_BUFFER]);
+                copy(in, out);
             }
         }
     }
@@ -177,13 +177,14 @@ public final class ProxyService implements HttpService, AutoCloseable {
         } else {
             length.ifPresent(n -> response.headers().contentLength(n));
             try (InputStream in = answer.body(); OutputStream out = response.outputStream()) {
-                copy(in, out, new byte[COPY_BUFFER]);
+                copy(in, out);
             }
         }
     }
 
     /** Copies as it arrives: flushes whenever the server pauses, so event streams and long polls are not held back. */
-    private static void copy(InputStream in, OutputStream out, byte[] buffer) throws IOException {
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
         int read;
         while ((read = in.read(buffer)) >= 0) {
             out.write(buffer, 0, read);

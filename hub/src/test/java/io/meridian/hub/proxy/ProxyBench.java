@@ -35,6 +35,8 @@ public final class ProxyBench {
         int executes = options.getOrDefault("executes", 300);
         int warmup = options.getOrDefault("warmup", 30);
         boolean pin = options.getOrDefault("pin", 0) == 1;
+        // counted before pinning, which leaves this JVM one CPU
+        int cpus = Runtime.getRuntime().availableProcessors();
 
         try (RunningJupyter jupyter = RunningJupyter.start(RunningJupyter.tempRoot(), "bench", "");
              ProxyService proxy = new ProxyService(gate(jupyter), ProxySettings.defaults())) {
@@ -125,7 +127,7 @@ public final class ProxyBench {
                         percentile(proxiedWs, 0.99));
                 System.out.printf("%n%d sequential requests per side, %d x %d s throughput rounds after %d s of warm-up, "
                         + "%d executes per side; %d CPUs%s%n", requests, rounds, seconds, warmup, executes,
-                        Runtime.getRuntime().availableProcessors(),
+                        cpus,
                         pin ? "; Jupyter pinned to CPU 0, client and proxy to CPU 1" : "");
             } finally {
                 hub.stop();
