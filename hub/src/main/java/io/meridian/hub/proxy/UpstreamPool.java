@@ -62,9 +62,9 @@ final class UpstreamPool implements AutoCloseable {
         if (reused != null) {
             try {
                 return reused.exchange(request, body, connection -> release(address, connection));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 reused.close();
-                if (request.hasBody() || !SAFE_TO_RETRY.contains(request.method())) {
+                if (!(e instanceof IOException) || request.hasBody() || !SAFE_TO_RETRY.contains(request.method())) {
                     throw e;
                 }
             }
