@@ -1,19 +1,15 @@
 package io.meridian.hub.proxy;
 
-import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
-import io.helidon.http.encoding.ContentEncodingContext;
-import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webclient.http1.Http1ClientRequest;
-import io.helidon.webclient.http1.Http1ClientResponse;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.websocket.WsRouting;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +22,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +45,7 @@ public final class ProxyService implements HttpService, AutoCloseable {
     private final ForwardedHeaders headers;
     private final ProxyReplies replies;
     private final ActivityThrottle activity;
-    private final Http1Client http;
+    private final UpstreamPool upstreams;
     private final ExecutorService webSocketThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient webSockets;
 
@@ -57,18 +55,10 @@ public final class ProxyService implements HttpService, AutoCloseable {
         this.headers = new ForwardedHeaders(settings.hubCookiePrefix());
         this.replies = new ProxyReplies(settings);
         this.activity = new ActivityThrottle(gate, settings.activityInterval(), Clock.systemUTC());
-        // One pooled HTTP/1.1 client for every server: keep-alive connections are reused across requests, and each
-        // request runs on the caller's virtual thread. The read timeout only ends a server silent for that long.
-        this.http = Http1Client.builder()
-                .followRedirects(false)
-                .sendExpectContinue(false)
-                .connectTimeout(settings.connectTimeout())
-                .readTimeout(Duration.ofMinutes(10))
-                .socketOptions(socket -> socket.tcpNoDelay(true))
-                // bodies pass as they are: a gzip response stays gzip, with its own Content-Length
-                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                .build();
-        // the JDK's client for the WebSocket side, which Helidon's HTTP/1.1 client does not speak
+        // keep-alive connections shared by every request to a server; the read timeout only ends a server silent
+        // for that long
+        this.upstreams = new UpstreamPool(settings.connectTimeout(), Duration.ofMinutes(10));
+        // the JDK's client for the WebSocket side, which the upstream pool does not speak
         this.webSockets = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
@@ -114,70 +104,81 @@ public final class ProxyService implements HttpService, AutoCloseable {
     }
 
     private void proxy(ServerRequest request, ServerResponse response, ProxyPath path, ProxyGate.Decision.Allow allow) {
-        Http1ClientRequest upstream = http.method(request.prologue().method())
-                .uri(URI.create(stripSlash(allow.upstream().toString()) + path.rawPath() + query(request)))
-                // the path is passed on exactly as the caller encoded it
-                .skipUriEncoding(true)
-                .headers(out -> headers.upstream(request.headers(), allow.serverToken(), request.remotePeer().host(),
-                        request.isSecure(), (name, value) -> out.add(HeaderNames.create(name), value)));
-        try (Http1ClientResponse answer = send(request, upstream)) {
-            relay(request, response, answer, allow.upstream());
-        } catch (UncheckedIOException e) {
+        List<UpstreamConnection.Field> forwarded = new ArrayList<>(16);
+        headers.upstream(request.headers(), allow.serverToken(), request.remotePeer().host(), request.isSecure(),
+                (name, value) -> forwarded.add(new UpstreamConnection.Field(name, value)));
+        URI server = allow.upstream();
+        String method = request.prologue().method().text();
+        // the path is passed on exactly as the caller encoded it
+        UpstreamConnection.Request upstream = new UpstreamConnection.Request(method, path.rawPath() + query(request),
+                server.getHost() + ":" + (server.getPort() < 0 ? 80 : server.getPort()), forwarded, bodyLength(request));
+        try (UpstreamResponse answer = upstreams.send(server, upstream, out -> copyBody(request, out))) {
+            relay(response, answer, server);
+        } catch (IOException | UncheckedIOException e) {
+            Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
             if (response.isSent()) {
                 // the status line is gone already; all that is left is to end the connection
-                LOG.log(Level.DEBUG, "response from " + path.baseUrl() + " broke off: " + e.getCause());
-            } else if (e.getCause() instanceof ConnectException || e.getCause() instanceof SocketTimeoutException) {
-                LOG.log(Level.DEBUG, "server " + path.baseUrl() + " is not responding: " + e.getCause());
+                LOG.log(Level.DEBUG, "response from " + path.baseUrl() + " broke off: " + cause);
+            } else if (cause instanceof ConnectException || cause instanceof SocketTimeoutException) {
+                LOG.log(Level.DEBUG, "server " + path.baseUrl() + " is not responding: " + cause);
                 replies.notResponding(response, ProxyReplies.isBrowser(request, path), path);
             } else {
-                LOG.log(Level.INFO, "proxying to " + path.baseUrl() + " failed: " + e.getCause());
-                replies.badGateway(response, path, e.getCause().getClass().getSimpleName());
+                LOG.log(Level.INFO, "proxying to " + path.baseUrl() + " failed: " + cause);
+                replies.badGateway(response, path, cause.getClass().getSimpleName());
             }
         }
     }
 
-    /** Sends the request, its body streamed (never buffered) when it has one, so large uploads pass in chunks. */
-    private static Http1ClientResponse send(ServerRequest request, Http1ClientRequest upstream) {
-        if (!request.content().hasEntity()) {
-            return upstream.request();
+    /**
+     * The length of the body to send upstream: the caller's, -1 for one of unknown length (sent chunked, never
+     * buffered, so large uploads pass as they arrive), 0 for a POST, PUT or PATCH without one, none otherwise.
+     */
+    private static OptionalLong bodyLength(ServerRequest request) {
+        if (request.content().hasEntity()) {
+            return OptionalLong.of(request.headers().contentLength().orElse(-1));
         }
-        request.headers().contentLength().ifPresent(length -> upstream.header(HeaderNames.CONTENT_LENGTH, Long.toString(length)));
-        return upstream.outputStream(out -> {
+        Method method = request.prologue().method();
+        return method == Method.POST || method == Method.PUT || method == Method.PATCH ? OptionalLong.of(0)
+                : OptionalLong.empty();
+    }
+
+    private static void copyBody(ServerRequest request, OutputStream out) throws IOException {
+        if (request.content().hasEntity()) {
             try (InputStream in = request.content().inputStream()) {
                 copy(in, out);
             }
-            out.close();
-        });
+        }
     }
 
-    private void relay(ServerRequest request, ServerResponse response, Http1ClientResponse answer, URI upstream) {
-        response.status(answer.status());
+    private void relay(ServerResponse response, UpstreamResponse answer, URI upstream) throws IOException {
+        response.status(Status.create(answer.status()));
         String upstreamOrigin = stripSlash(upstream.toString());
-        for (Header header : answer.headers()) {
-            for (String value : header.allValues()) {
-                if (!headers.returned(header.name(), value)) {
-                    continue;
-                }
-                // a server that names its own address in a redirect means a path on the hub
-                if (header.headerName().equals(HeaderNames.LOCATION) && value.startsWith(upstreamOrigin)) {
-                    value = value.substring(upstreamOrigin.length());
-                }
-                response.headers().add(header.headerName(), value);
+        for (UpstreamConnection.Field header : answer.headers()) {
+            String value = header.value();
+            if (!headers.returned(header.name(), value)) {
+                continue;
             }
+            // a server that names its own address in a redirect means a path on the hub
+            if (header.name().equalsIgnoreCase("Location") && value.startsWith(upstreamOrigin)) {
+                value = value.substring(upstreamOrigin.length());
+            }
+            response.headers().add(HeaderNames.create(header.name()), value);
         }
-        OptionalLong length = answer.headers().contentLength();
-        int status = answer.status().code();
-        boolean noBody = request.prologue().method() == Method.HEAD || status == 204 || status == 304
-                || (length.isPresent() && length.getAsLong() == 0);
-        if (noBody) {
+        OptionalLong length = answer.length();
+        if (length.isPresent() && length.getAsLong() == 0) {
             response.send();
-            return;
-        }
-        length.ifPresent(n -> response.headers().contentLength(n));
-        try (InputStream in = answer.inputStream(); OutputStream out = response.outputStream()) {
-            copy(in, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } else if (length.isPresent() && length.getAsLong() <= COPY_BUFFER) {
+            // a small answer (most API calls) goes back in one write, and its connection is free before that write
+            byte[] body = answer.body().readNBytes((int) length.getAsLong());
+            if (body.length < length.getAsLong()) {
+                throw new EOFException("the server closed the connection inside a response body");
+            }
+            response.send(body);
+        } else {
+            length.ifPresent(n -> response.headers().contentLength(n));
+            try (InputStream in = answer.body(); OutputStream out = response.outputStream()) {
+                copy(in, out);
+            }
         }
     }
 
@@ -203,7 +204,7 @@ public final class ProxyService implements HttpService, AutoCloseable {
 
     @Override
     public void close() {
-        http.closeResource();
+        upstreams.close();
         // close() would wait for every proxied WebSocket to end, which an open JupyterLab tab never does
         webSockets.shutdownNow();
         webSocketThreads.close();

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +33,10 @@ public final class ProxyBench {
         int seconds = options.getOrDefault("seconds", 3);
         int rounds = options.getOrDefault("rounds", 3);
         int executes = options.getOrDefault("executes", 300);
+        int warmup = options.getOrDefault("warmup", 30);
         boolean pin = options.getOrDefault("pin", 0) == 1;
+        // counted before pinning, which leaves this JVM one CPU
+        int cpus = Runtime.getRuntime().availableProcessors();
 
         try (RunningJupyter jupyter = RunningJupyter.start(RunningJupyter.tempRoot(), "bench", "");
              ProxyService proxy = new ProxyService(gate(jupyter), ProxySettings.defaults())) {
@@ -56,6 +60,12 @@ public final class ProxyBench {
                         URI.create("http://127.0.0.1:" + hub.port() + "/user/bench/api/status"))
                         .header("Cookie", COOKIE).build();
 
+                // until the JIT has compiled the proxy's paths, the proxy spends most of its CPU in the compiler
+                // (on two busy cores that takes half a minute): warm both sides under load before measuring
+                for (long end = System.nanoTime() + Duration.ofSeconds(warmup).toNanos(); System.nanoTime() < end; ) {
+                    throughput(direct, concurrency, 2);
+                    throughput(proxied, concurrency, 2);
+                }
                 List<Long> directLatency = new ArrayList<>();
                 List<Long> proxiedLatency = new ArrayList<>();
                 for (int i = 0; i < requests / 4; i++) {
@@ -67,11 +77,13 @@ public final class ProxyBench {
                     proxiedLatency.add(time(http, proxied));
                 }
 
-                double directRate = 0;
-                double proxiedRate = 0;
+                Throughput directRate = new Throughput();
+                Throughput proxiedRate = new Throughput();
+                ProcessHandle self = ProcessHandle.current();
+                ProcessHandle server = ProcessHandle.of(jupyter.pid()).orElseThrow();
                 for (int round = 0; round < rounds; round++) {
-                    directRate += throughput(http, direct, concurrency, seconds) / rounds;
-                    proxiedRate += throughput(http, proxied, concurrency, seconds) / rounds;
+                    directRate.measure(() -> throughput(direct, concurrency, seconds), self, server);
+                    proxiedRate.measure(() -> throughput(proxied, concurrency, seconds), self, server);
                 }
 
                 String kernel = jupyter.startKernel();
@@ -103,17 +115,66 @@ public final class ProxyBench {
                 row("GET api/status p99 (ms, 1 client, keep-alive)", percentile(directLatency, 0.99),
                         percentile(proxiedLatency, 0.99));
                 System.out.printf("| GET api/status requests/s (%d clients) | %.0f | %.0f | %+.1f %% |%n", concurrency,
-                        directRate, proxiedRate, 100.0 * (proxiedRate - directRate) / directRate);
+                        directRate.rate(), proxiedRate.rate(), 100.0 * (proxiedRate.rate() - directRate.rate()) / directRate.rate());
+                System.out.printf("| CPU per request: this JVM (client; client + proxy) (us) | %.0f | %.0f | %+.0f us |%n",
+                        directRate.jvmMicros(), proxiedRate.jvmMicros(), proxiedRate.jvmMicros() - directRate.jvmMicros());
+                System.out.printf("| CPU per request: Jupyter server (us) | %.0f | %.0f | %+.0f us |%n",
+                        directRate.serverMicros(), proxiedRate.serverMicros(),
+                        proxiedRate.serverMicros() - directRate.serverMicros());
                 row("kernel execute `1+1` round trip p50 (ms, WebSocket)", percentile(directWs, 0.50),
                         percentile(proxiedWs, 0.50));
                 row("kernel execute `1+1` round trip p99 (ms, WebSocket)", percentile(directWs, 0.99),
                         percentile(proxiedWs, 0.99));
-                System.out.printf("%n%d sequential requests per side, %d x %d s throughput rounds, %d executes per side; "
-                        + "%d CPUs%s%n", requests, rounds, seconds, executes, Runtime.getRuntime().availableProcessors(),
+                System.out.printf("%n%d sequential requests per side, %d x %d s throughput rounds after %d s of warm-up, "
+                        + "%d executes per side; %d CPUs%s%n", requests, rounds, seconds, warmup, executes,
+                        cpus,
                         pin ? "; Jupyter pinned to CPU 0, client and proxy to CPU 1" : "");
             } finally {
                 hub.stop();
             }
+        }
+    }
+
+    /**
+     * Requests per second over the throughput rounds of one side, and the CPU time that this JVM and the Jupyter
+     * server spent per request meanwhile: on shared cores, every microsecond the proxy spends is taken from Jupyter.
+     */
+    private static final class Throughput {
+        private double requests;
+        private double seconds;
+        private long jvmNanos;
+        private long serverNanos;
+
+        interface Round {
+            int run() throws Exception;
+        }
+
+        void measure(Round round, ProcessHandle jvm, ProcessHandle server) throws Exception {
+            long jvmBefore = cpuNanos(jvm);
+            long serverBefore = cpuNanos(server);
+            long start = System.nanoTime();
+            int done = round.run();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            jvmNanos += cpuNanos(jvm) - jvmBefore;
+            serverNanos += cpuNanos(server) - serverBefore;
+            requests += done;
+            seconds += elapsed;
+        }
+
+        double rate() {
+            return requests / seconds;
+        }
+
+        double jvmMicros() {
+            return jvmNanos / 1e3 / requests;
+        }
+
+        double serverMicros() {
+            return serverNanos / 1e3 / requests;
+        }
+
+        private static long cpuNanos(ProcessHandle process) {
+            return process.info().totalCpuDuration().orElseThrow().toNanos();
         }
     }
 
@@ -142,17 +203,25 @@ public final class ProxyBench {
         return elapsed;
     }
 
-    /** Requests per second that {@code clients} keep-alive clients get for {@code seconds}. */
-    private static double throughput(HttpClient http, HttpRequest request, int clients, int seconds) throws Exception {
+    /**
+     * Requests that {@code clients} keep-alive connections, one platform thread each, complete in {@code seconds}.
+     * The connections open before the clock starts; the rounds measure requests, not handshakes.
+     */
+    private static int throughput(HttpRequest request, int clients, int seconds) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
+        List<KeepAliveClient> connections = new ArrayList<>();
+        Map<String, String> headers = new LinkedHashMap<>();
+        request.headers().map().forEach((name, values) -> headers.put(name, values.getFirst()));
+        for (int c = 0; c < clients; c++) {
+            connections.add(new KeepAliveClient(request.uri(), headers));
+        }
         List<Future<Integer>> counts = new ArrayList<>();
-        long start = System.nanoTime();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int c = 0; c < clients; c++) {
+        try (ExecutorService threads = Executors.newFixedThreadPool(clients)) {
+            for (KeepAliveClient connection : connections) {
                 counts.add(threads.submit(() -> {
                     int done = 0;
                     while (running.get()) {
-                        time(http, request);
+                        connection.get();
                         done++;
                     }
                     return done;
@@ -164,7 +233,11 @@ public final class ProxyBench {
             for (Future<Integer> count : counts) {
                 total += count.get();
             }
-            return total / ((System.nanoTime() - start) / 1e9);
+            return total;
+        } finally {
+            for (KeepAliveClient connection : connections) {
+                connection.close();
+            }
         }
     }
 
@@ -185,7 +258,7 @@ public final class ProxyBench {
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("usage: proxy_bench [--requests N] [--concurrency N] [--seconds N] "
-                        + "[--rounds N] [--executes N]");
+                        + "[--rounds N] [--executes N] [--warmup SECONDS] [--pin 1]");
             }
             options.put(args[i].substring(2), Integer.parseInt(args[i + 1]));
         }
