@@ -53,6 +53,17 @@ def collect(kc, msg_id, timeout=TIMEOUT):
             outputs.append(msg)
 
 
+def wait_busy(kc, msg_id, timeout=TIMEOUT):
+    """Waits until the kernel announced it works on msg_id: an interrupt from then on belongs to it,
+    even on a loaded machine where its code has not started (or not compiled) yet."""
+    deadline = time.time() + timeout
+    while True:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "busy"):
+            return
+
+
 def shell_reply(kc, msg_id, timeout=TIMEOUT):
     while True:
         reply = kc.get_shell_msg(timeout=timeout)
@@ -126,7 +137,8 @@ def test_interrupt_stops_the_cell_and_keeps_state(kernel, code):
     km, kc = kernel
     run(kc, "int kept = 41;")
     msg_id = kc.execute(code)
-    time.sleep(1.0)
+    wait_busy(kc, msg_id)
+    time.sleep(1.0)  # usually running by now; if not, the interrupt still stops it before it starts
     km.interrupt_kernel()
     reply = shell_reply(kc, msg_id, timeout=15)
     assert reply["content"]["status"] == "error"
@@ -151,6 +163,7 @@ def test_interrupt_stops_a_blocking_stdin_read(kernel):
 def test_sigint_interrupts_too(kernel):
     km, kc = kernel
     msg_id = kc.execute("while (true) { }")
+    wait_busy(kc, msg_id)
     time.sleep(1.0)
     os.kill(km.provisioner.process.pid, signal.SIGINT)
     reply = shell_reply(kc, msg_id, timeout=15)

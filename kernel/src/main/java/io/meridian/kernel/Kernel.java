@@ -244,6 +244,13 @@ public final class Kernel implements NotebookRuntime {
             // output of comm handlers and cells belongs to the request that caused it
             currentParent = request;
         }
+        if ("execute_request".equals(request.type())) {
+            JShellEngine started = engine.getNow(null);
+            if (started != null) {
+                // from here on an interrupt belongs to this request, even before its code runs
+                started.beginRequest();
+            }
+        }
         publish("status", status("busy"), request);
         try {
             switch (request.type()) {

@@ -75,7 +75,7 @@ public final class JShellEngine implements AutoCloseable {
                         Map<String, String> environment, PrintStream out) {
         String kernelClasspath = System.getProperty("java.class.path", "");
         this.loader = new SnippetLoader(parent, Set.of(kernelClasspath.split(File.pathSeparator)));
-        this.control = new KernelExecutionControl(loader);
+        this.control = new KernelExecutionControl(loader, () -> interruptRequested);
         this.renderers = renderers;
         this.magics = magics;
         this.environment = environment;
@@ -116,7 +116,6 @@ public final class JShellEngine implements AutoCloseable {
 
     /** Runs one cell; {@code executionCount} labels frames of this cell in later tracebacks. */
     public CellResult execute(String cell, int executionCount) {
-        interruptRequested = false;
         Thread.currentThread().setContextClassLoader(loader.classLoader());
         Values values = new Values();
         List<String> pages = new ArrayList<>();
@@ -132,7 +131,20 @@ public final class JShellEngine implements AutoCloseable {
         }
     }
 
-    /** Stops the running cell: busy loops, sleeps and blocking reads end with an interrupted error. */
+    /**
+     * Starts a new request: an interrupt that came while no request ran is forgotten. Not done by
+     * {@link #execute}, so that an interrupt arriving after the request was announced busy but before its
+     * code runs (still queued, or being compiled) still stops it, and so that a magic running code
+     * inside a cell does not clear it.
+     */
+    public void beginRequest() {
+        interruptRequested = false;
+    }
+
+    /**
+     * Stops the running cell: busy loops, sleeps and blocking reads end with an interrupted error. Code of
+     * the current request that has not started yet does not start.
+     */
     public void interrupt() {
         interruptRequested = true;
         jshell.stop();

@@ -2,6 +2,7 @@ package io.meridian.kernel.engine;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.function.BooleanSupplier;
 import jdk.jshell.execution.LocalExecutionControl;
 import jdk.jshell.spi.ExecutionControl;
 
@@ -25,10 +26,13 @@ final class KernelExecutionControl extends LocalExecutionControl {
         }
     }
 
+    private final BooleanSupplier stopRequested;
     private volatile Object lastValue;
 
-    KernelExecutionControl(SnippetLoader loader) {
+    /** @param stopRequested whether the current request was interrupted; its snippets that have not started do not */
+    KernelExecutionControl(SnippetLoader loader, BooleanSupplier stopRequested) {
         super(loader);
+        this.stopRequested = stopRequested;
     }
 
     @Override
@@ -53,6 +57,10 @@ final class KernelExecutionControl extends LocalExecutionControl {
      */
     @Override
     protected String invoke(Method doitMethod) throws Exception {
+        // an interrupt that came while the snippet compiled found nothing running to stop
+        if (stopRequested.getAsBoolean()) {
+            throw new ExecutionControl.StoppedException();
+        }
         if (VirtualCellThreads.ON_THIS_JDK.isEmpty()) {
             return super.invoke(doitMethod);
         }

@@ -84,6 +84,7 @@ class JShellEngineTest {
                 assertEquals("InterruptedException", result.failure().ename());
             }
         }
+        engine.beginRequest();
         assertEquals("true", engine.execute("socket.isClosed()", 12).value().data().get("text/plain"));
         assertEquals("42", engine.execute("kept + 1", 13).value().data().get("text/plain"));
     }
