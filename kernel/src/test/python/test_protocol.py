@@ -9,7 +9,9 @@ import hmac
 import json
 import os
 import signal
+import socket
 import tempfile
+import threading
 import time
 import uuid
 
@@ -156,6 +158,82 @@ def test_sigint_interrupts_too(kernel):
     assert "Interrupted" in reply["content"]["ename"]
     collect(kc, msg_id)
     assert run(kc, "1 + 1")[0]["status"] == "ok"
+
+
+class SilentServer:
+    """A TCP server that accepts connections and never answers, until release() closes them."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = []
+        self.accepted = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        try:
+            while True:
+                connection, _ = self.listener.accept()
+                self.connections.append(connection)
+                self.accepted.set()
+        except OSError:
+            pass  # listener closed
+
+    def release(self):
+        for connection in self.connections:
+            connection.close()
+        self.listener.close()
+
+
+def kernel_java_feature(kc):
+    version = shell_reply(kc, kc.kernel_info())["content"]["language_info"]["version"]
+    return int(version.split(".")[0])
+
+
+BLOCKING_READS = {
+    "socket": "var socket = new java.net.Socket(\"127.0.0.1\", PORT);\nsocket.getInputStream().read()",
+    "http_client": "java.net.http.HttpClient.newHttpClient().send(\n"
+                   "    java.net.http.HttpRequest.newBuilder(java.net.URI.create(\"http://127.0.0.1:PORT/\")).build(),\n"
+                   "    java.net.http.HttpResponse.BodyHandlers.ofString())",
+    "url_connection": "new java.net.URL(\"http://127.0.0.1:PORT/\").openConnection().getInputStream().read()",
+}
+
+
+@pytest.mark.parametrize("name", BLOCKING_READS)
+def test_interrupt_ends_a_blocking_network_read(kernel, name):
+    km, kc = kernel
+    interrupt_blocking_read(km, kc, name, km.interrupt_kernel)
+
+
+def test_sigint_ends_a_blocking_socket_read(kernel):
+    km, kc = kernel
+    interrupt_blocking_read(km, kc, "socket", lambda: os.kill(km.provisioner.process.pid, signal.SIGINT))
+
+
+def interrupt_blocking_read(km, kc, name, interrupt):
+    server = SilentServer()
+    try:
+        run(kc, "int kept = 41;")
+        java = kernel_java_feature(kc)
+        msg_id = kc.execute(BLOCKING_READS[name].replace("PORT", str(server.port)))
+        assert server.accepted.wait(TIMEOUT), "the cell never connected"
+        time.sleep(0.5)
+        interrupt()
+        if java < 21 and name != "http_client":
+            # JDK 17 has no virtual threads: the read goes on until the peer answers or closes
+            with pytest.raises(Exception):
+                shell_reply(kc, msg_id, timeout=3)
+            server.release()
+        reply = shell_reply(kc, msg_id, timeout=15)
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "InterruptedException"
+        assert reply["content"]["evalue"] == "the cell was interrupted"
+        collect(kc, msg_id)
+        reply, outputs = run(kc, "kept + 1")
+        assert reply["status"] == "ok"
+        assert [m for m in outputs if m["msg_type"] == "execute_result"][0]["content"]["data"]["text/plain"] == "42"
+    finally:
+        server.release()
 
 
 def test_read_line_and_system_in_send_input_requests(kernel):

@@ -25,8 +25,13 @@ final class PytestRunner {
     }
 
     static Path installKernelspec(Path prefix) throws IOException, InterruptedException {
+        return installKernelspec(prefix, Path.of(System.getProperty("java.home")));
+    }
+
+    /** Installs with the {@code java} of {@code javaHome}, which the kernelspec then starts the kernel with. */
+    static Path installKernelspec(Path prefix, Path javaHome) throws IOException, InterruptedException {
         Files.createDirectories(prefix);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path java = javaHome.resolve("bin").resolve("java");
         Outcome install = exec(List.of(java.toString(), "-jar", JAR.toString(), "install", "--prefix", prefix.toString()),
                 Map.of(), prefix, 60);
         if (install.exitCode() != 0) {
@@ -37,9 +42,17 @@ final class PytestRunner {
 
     static Outcome pytest(String testFile, Path workDir, Map<String, String> env, long timeoutSeconds)
             throws IOException, InterruptedException {
+        return pytest(testFile, List.of(), workDir, env, timeoutSeconds);
+    }
+
+    /** @param options more pytest options, e.g. {@code -k} to select tests */
+    static Outcome pytest(String testFile, List<String> options, Path workDir, Map<String, String> env,
+                          long timeoutSeconds) throws IOException, InterruptedException {
         Path file = Path.of("src", "test", "python", testFile).toAbsolutePath();
-        return exec(List.of(PYTHON, "-m", "pytest", "-v", "-rs", "-p", "no:cacheprovider", file.toString()),
-                env, workDir, timeoutSeconds);
+        List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "pytest", "-v", "-rs", "-p", "no:cacheprovider"));
+        command.addAll(options);
+        command.add(file.toString());
+        return exec(command, env, workDir, timeoutSeconds);
     }
 
     static Outcome exec(List<String> command, Map<String, String> env, Path workDir, long timeoutSeconds)

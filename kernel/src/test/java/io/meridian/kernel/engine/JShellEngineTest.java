@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.meridian.kernel.display.RendererRegistry;
 import io.meridian.kernel.magics.BuiltinMagics;
 import io.meridian.kernel.magics.MagicRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +64,28 @@ class JShellEngineTest {
         } finally {
             fresh.close();
         }
+    }
+
+    @Test
+    void interruptEndsABlockingSocketReadAndTheSessionGoesOn() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "socket reads end on interrupt only on virtual threads (JDK 21+)");
+        try (ServerSocket silent = new ServerSocket(0)) {
+            assertTrue(engine.execute("int kept = 41;\nvar socket = new java.net.Socket(\"127.0.0.1\", "
+                    + silent.getLocalPort() + ");", 10).ok());
+            try (Socket peer = silent.accept()) {
+                // one snippet: it tells the peer it is about to read, then waits for an answer that never comes
+                CompletableFuture<CellResult> reading = CompletableFuture.supplyAsync(() -> engine.execute(
+                        "{ socket.getOutputStream().write(1); socket.getInputStream().read(); }", 11));
+                assertEquals(1, peer.getInputStream().read());
+                engine.interrupt();
+
+                CellResult result = reading.get(30, TimeUnit.SECONDS);
+
+                assertEquals("InterruptedException", result.failure().ename());
+            }
+        }
+        assertEquals("true", engine.execute("socket.isClosed()", 12).value().data().get("text/plain"));
+        assertEquals("42", engine.execute("kept + 1", 13).value().data().get("text/plain"));
     }
 
     @Test
