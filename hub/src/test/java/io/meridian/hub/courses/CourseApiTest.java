@@ -445,6 +445,10 @@ class CourseApiTest {
             Response job = oneAtATime.post("/api/v1/courses/crs-jobs/servers", teacher, null);
             assertEquals(202, job.status(), job.body());
             String path = "/api/v1/courses/crs-jobs/jobs/" + job.json().get("id").asText();
+            Response busy = oneAtATime.admin("DELETE", "/api/v1/courses/crs-jobs", null);
+            assertEquals(409, busy.status(), busy.body());
+            assertTrue(busy.json().get("message").asText().contains("jobs running: [" + job.json().get("id").asText() + "]"),
+                    busy.body());
             Response cancelled = oneAtATime.call("DELETE", path, teacher, null);
             assertEquals(200, cancelled.status(), cancelled.body());
             assertTrue(cancelled.json().get("cancelled").asBoolean(), cancelled.body());
@@ -465,6 +469,9 @@ class CourseApiTest {
             assertEquals(404, oneAtATime.call("DELETE", "/api/v1/courses/crs-jobs/jobs/no-such-job", teacher, null).status());
             String student = oneAtATime.userWithToken("crs-j1");
             assertEquals(403, oneAtATime.call("DELETE", path, student, null).status());
+            assertEquals(204, oneAtATime.admin("DELETE", "/api/v1/courses/crs-jobs?stop=true", null).status());
+            JsonNode servers = oneAtATime.admin("GET", "/hub/api/users/crs-j1", null).json().path("servers");
+            assertFalse(servers.path("crs-jobs").path("ready").asBoolean(), "deleting stopped the started server: " + servers);
             oneAtATime.stopAllServers();
         }
     }
