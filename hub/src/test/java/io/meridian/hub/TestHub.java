@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A real hub for tests: started in-process on a free port with its own data directory (embedded
@@ -29,6 +30,8 @@ public final class TestHub implements AutoCloseable {
 
     private final Main.Hub hub;
     private final Path dataDir;
+    private volatile Consumer<Response> check = response -> {
+    };
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -135,6 +138,17 @@ public final class TestHub implements AutoCloseable {
         }
     }
 
+    /** Runs {@code check} on every later answer of {@link #call} and {@link #checked} (e.g. against an API document). */
+    public void checkEveryResponse(Consumer<Response> check) {
+        this.check = check;
+    }
+
+    /** Passes an answer of a request made outside {@link #call} through the check. */
+    public Response checked(Response response) {
+        check.accept(response);
+        return response;
+    }
+
     public Response call(String method, String path, String token, String body, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -149,7 +163,7 @@ public final class TestHub implements AutoCloseable {
         }
         try {
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), response);
+            return checked(new Response(response.statusCode(), response.body(), response));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

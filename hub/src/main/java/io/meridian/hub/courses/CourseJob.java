@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Starting or stopping many students' course servers, followed student by student. States of a student:
- * queued, starting, ready, stopping, stopped, failed (with a message).
+ * queued, starting, ready, stopping, stopped, failed (with a message), cancelled (the job was cancelled before
+ * the student's turn). Jobs live in the hub's memory only: a restarted hub has forgotten them (the servers
+ * themselves are re-adopted).
  */
 public final class CourseJob {
     /** One student's part of the job. */
@@ -24,6 +26,7 @@ public final class CourseJob {
     private final Instant started;
     private final Map<String, StudentState> students = new ConcurrentHashMap<>();
     private volatile Instant finished;
+    private volatile boolean cancelled;
 
     CourseJob(String id, String course, String action, String requestedBy, Instant started, Iterable<String> students) {
         this.id = id;
@@ -40,6 +43,23 @@ public final class CourseJob {
 
     void finish(Instant when) {
         finished = when;
+    }
+
+    /** Students whose turn has not come are skipped; false when the job had already finished. */
+    synchronized boolean cancel() {
+        if (finished != null) {
+            return false;
+        }
+        cancelled = true;
+        return true;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    boolean done() {
+        return finished != null;
     }
 
     public String id() {
@@ -60,6 +80,7 @@ public final class CourseJob {
         view.put("started", Json.time(started));
         view.put("finished", Json.time(finished));
         view.put("done", finished != null);
+        view.put("cancelled", cancelled);
         Map<String, Integer> counts = new TreeMap<>();
         Map<String, Object> byStudent = new TreeMap<>();
         students.forEach((student, state) -> {

@@ -85,7 +85,9 @@ public final class CourseServers implements AutoCloseable {
                     try {
                         slots.acquire();
                         try {
-                            if (start) {
+                            if (job.cancelled()) {
+                                job.set(student, "cancelled", "the job was cancelled before this student's turn");
+                            } else if (start) {
                                 startOne(job, course, student);
                             } else {
                                 stopOne(job, course, student);
@@ -131,6 +133,42 @@ public final class CourseServers implements AutoCloseable {
         }
     }
 
+    /** The course's jobs that have not finished yet. */
+    public List<CourseJob> running(String course) {
+        synchronized (jobs) {
+            return jobs.values().stream().filter(j -> j.course().equals(course) && !j.done()).toList();
+        }
+    }
+
+    /** The members among {@code users} whose course server is starting, running or stopping. */
+    public List<String> active(Course course, List<String> users) {
+        return users.stream().filter(u -> servers.find(u, course.name()).map(r -> r.state().active()).orElse(false)).toList();
+    }
+
+    /**
+     * Stops these users' course servers (keeping them, and their homes, as the users' named servers) and
+     * waits for them; the answer is who is still not stopped after the job wait.
+     */
+    public List<String> stopAndWait(Course course, List<String> users) throws InterruptedException {
+        for (String user : users) {
+            Optional<ServerRow> row = servers.find(user, course.name());
+            if (row.isPresent() && row.get().state() != ServerState.STOPPED && row.get().state() != ServerState.PENDING_STOP) {
+                try {
+                    lifecycle.stop(row.get(), false);
+                } catch (ApiException changedMeanwhile) {
+                    LOG.log(Level.INFO, "stopping " + user + "'s " + course.name() + ": " + changedMeanwhile.getMessage());
+                }
+            }
+        }
+        Instant deadline = Instant.now().plus(wait);
+        List<String> left = active(course, users);
+        while (!left.isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(300);
+            left = active(course, left);
+        }
+        return left;
+    }
+
     private void startOne(CourseJob job, Course course, String student) throws InterruptedException {
         User user = users.require(student);
         Instant deadline = Instant.now().plus(wait);
@@ -142,6 +180,10 @@ public final class CourseServers implements AutoCloseable {
                 return;
             }
             if (row.state() == ServerState.STOPPED) {
+                if (job.cancelled()) {
+                    job.set(student, "cancelled", "the job was cancelled before this student's server started");
+                    return;
+                }
                 try {
                     job.set(student, "starting", "");
                     lifecycle.start(user, row, Map.of());

@@ -19,6 +19,7 @@ import io.meridian.hub.web.ApiException;
 import io.meridian.hub.web.Json;
 import io.meridian.hub.web.Names;
 import io.meridian.hub.web.Params;
+import io.meridian.spawner.HomeFiles;
 import io.meridian.spawner.docker.Profile;
 
 import java.io.IOException;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -99,6 +101,7 @@ public final class CoursesApi implements HttpService {
                 .post("/courses/{course}/servers", audited(this::startAll))
                 .delete("/courses/{course}/servers", audited(this::stopAll))
                 .get("/courses/{course}/jobs/{job}", this::job)
+                .delete("/courses/{course}/jobs/{job}", audited(this::cancelJob))
                 .post("/courses/{course}/server", this::startOwn)
                 .delete("/courses/{course}/server", this::stopOwn)
                 .get("/courses/{course}/assignments", this::assignments)
@@ -180,7 +183,34 @@ public final class CoursesApi implements HttpService {
         if (!access.admin()) {
             throw ApiException.forbidden("only admins delete courses");
         }
-        store.delete(access.course().id());
+        boolean stop = switch (Params.query(req, "stop").orElse("false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("stop must be true or false");
+        };
+        Course course = access.course();
+        List<String> members = store.members(course.id()).stream().map(Member::username).toList();
+        List<String> running = courseServers.active(course, members);
+        List<CourseJob> jobs = courseServers.running(course.name());
+        if (!stop && (!running.isEmpty() || !jobs.isEmpty())) {
+            throw ApiException.conflict("course " + course.name() + " still has "
+                    + (running.isEmpty() ? "" : "course servers running: " + running + (jobs.isEmpty() ? "" : " and "))
+                    + (jobs.isEmpty() ? "" : "start/stop jobs running: " + jobs.stream().map(CourseJob::id).toList())
+                    + "; nothing was deleted. Stop them first, or DELETE /api/v1/courses/" + course.name() + "?stop=true");
+        }
+        jobs.forEach(CourseJob::cancel);
+        try {
+            List<String> left = courseServers.stopAndWait(course, courseServers.active(course, members));
+            if (!left.isEmpty()) {
+                throw ApiException.conflict("these course servers did not stop in time, the course was not deleted: "
+                        + left + "; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "the hub is shutting down; the course was not deleted");
+        }
+        store.delete(course.id());
+        exchange.deleteCourse(course);
         res.status(204).send();
     }
 
@@ -297,7 +327,7 @@ public final class CoursesApi implements HttpService {
 
     private void uploadData(ServerRequest req, ServerResponse res) {
         Access access = instructor(req);
-        Map<String, byte[]> files = Archives.unpack(readBody(req, maxUploadBytes), maxUploadBytes);
+        Map<String, byte[]> files = upload(req, Set.of()).files();
         Course course = access.course();
         exchange.replaceData(course, files);
         Course changed = new Course(course.id(), course.name(), course.title(), course.profile(),
@@ -327,6 +357,16 @@ public final class CoursesApi implements HttpService {
         Access access = instructor(req);
         CourseJob job = courseServers.job(access.course().name(), Params.path(req, "job"))
                 .orElseThrow(() -> ApiException.notFound("no such job in " + access.course().name()));
+        Json.ok(res, job.view());
+    }
+
+    private void cancelJob(ServerRequest req, ServerResponse res) {
+        Access access = instructor(req);
+        CourseJob job = courseServers.job(access.course().name(), Params.path(req, "job"))
+                .orElseThrow(() -> ApiException.notFound("no such job in " + access.course().name()));
+        if (!job.cancel()) {
+            throw ApiException.conflict("job " + job.id() + " has already finished");
+        }
         Json.ok(res, job.view());
     }
 
@@ -384,26 +424,25 @@ public final class CoursesApi implements HttpService {
 
     private void createAssignment(ServerRequest req, ServerResponse res) {
         Access access = instructor(req);
-        String name = Names.server(Params.query(req, "name")
-                .orElseThrow(() -> ApiException.badRequest("give the assignment a name: ?name=hw1")));
+        Upload upload = upload(req, Set.of("name", "due"));
+        String name = Names.server(field(req, upload, "name")
+                .orElseThrow(() -> ApiException.badRequest("give the assignment a name: ?name=hw1 (or a form field name)")));
         if (name.isEmpty()) {
-            throw ApiException.badRequest("give the assignment a name: ?name=hw1");
+            throw ApiException.badRequest("give the assignment a name: ?name=hw1 (or a form field name)");
         }
-        Instant due = Params.query(req, "due").map(CoursesApi::instant).orElse(null);
-        Map<String, byte[]> files = Archives.unpack(readBody(req, maxUploadBytes), maxUploadBytes);
+        Instant due = field(req, upload, "due").filter(d -> !d.isEmpty()).map(CoursesApi::instant).orElse(null);
         if (store.assignment(access.course().id(), name).isPresent()) {
             throw ApiException.conflict("assignment " + name + " already exists; PUT .../files adds files to it");
         }
         Assignment assignment = store.createAssignment(access.course().id(), name, due, clock.instant());
-        exchange.storeAssignment(access.course(), assignment, files);
+        exchange.storeAssignment(access.course(), assignment, upload.files());
         Json.send(res, 201, assignmentView(access.course(), assignment));
     }
 
     private void addFiles(ServerRequest req, ServerResponse res) {
         Access access = instructor(req);
         Assignment assignment = assignment(access, req);
-        Map<String, byte[]> files = Archives.unpack(readBody(req, maxUploadBytes), maxUploadBytes);
-        exchange.storeAssignment(access.course(), assignment, files);
+        exchange.storeAssignment(access.course(), assignment, upload(req, Set.of()).files());
         Json.ok(res, assignmentView(access.course(), assignment));
     }
 
@@ -795,6 +834,68 @@ public final class CoursesApi implements HttpService {
         if (!unknown.isEmpty()) {
             throw ApiException.badRequest("unknown fields " + unknown + "; allowed: " + allowed.stream().sorted().toList());
         }
+    }
+
+    /** The files of an upload, and the form fields when it came as a multipart form. */
+    private record Upload(Map<String, byte[]> files, Map<String, String> fields) {
+    }
+
+    /**
+     * An upload: a zip, tar or tar.gz body, or a multipart/form-data form whose file parts are the files (each
+     * part's file name is its path) and whose other parts are the {@code fieldNames}. Checked whole before
+     * anything is stored.
+     */
+    private Upload upload(ServerRequest req, Set<String> fieldNames) {
+        String type = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        byte[] body = readBody(req, maxUploadBytes);
+        if (!Multipart.is(type)) {
+            return new Upload(Archives.unpack(body, maxUploadBytes), Map.of());
+        }
+        Map<String, byte[]> files = new TreeMap<>();
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Multipart.Part part : Multipart.parse(type, body)) {
+            String what = "part " + part.number() + " ('" + part.name() + "')";
+            if (part.filename() == null) {
+                if (!fieldNames.contains(part.name())) {
+                    throw ApiException.badRequest(what + " is not a file and not a field of this form"
+                            + (fieldNames.isEmpty() ? "; send files only" : "; fields: " + fieldNames.stream().sorted().toList()));
+                }
+                if (fields.put(part.name(), part.text().trim()) != null) {
+                    throw ApiException.badRequest(what + ": the field is given twice");
+                }
+                continue;
+            }
+            if (part.filename().isEmpty() && part.content().length == 0) {
+                continue; // a browser's file input with no file chosen
+            }
+            String path;
+            try {
+                path = HomeFiles.checkPath(part.filename().startsWith("./") ? part.filename().substring(2) : part.filename());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(what + ": file name '" + part.filename() + "' refused, nothing was stored: "
+                        + e.getMessage());
+            }
+            if (files.put(path, part.content()) != null) {
+                throw ApiException.badRequest(what + ": " + path + " is given twice");
+            }
+            if (files.size() > Archives.MAX_FILES) {
+                throw ApiException.badRequest("the form holds more than " + Archives.MAX_FILES + " files");
+            }
+        }
+        if (files.isEmpty()) {
+            throw ApiException.badRequest("the form holds no file: send files as parts with a file name, e.g. curl -F files=@hw1.ipynb");
+        }
+        return new Upload(files, fields);
+    }
+
+    /** A value given in the query or in the upload's form; both may be used, but not with different values. */
+    private static Optional<String> field(ServerRequest req, Upload upload, String name) {
+        Optional<String> query = Params.query(req, name);
+        Optional<String> form = Optional.ofNullable(upload.fields().get(name));
+        if (query.isPresent() && form.isPresent() && !query.get().equals(form.get())) {
+            throw ApiException.badRequest("'" + name + "' is given in the query and in the form with different values");
+        }
+        return query.or(() -> form);
     }
 
     private static byte[] readBody(ServerRequest req, long limit) {

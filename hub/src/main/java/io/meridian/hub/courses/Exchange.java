@@ -64,6 +64,14 @@ public final class Exchange {
         return root.resolve(course.name()).resolve("data");
     }
 
+    /**
+     * Removes everything the hub keeps of a course: assignment files, submissions, uploaded data. Students' and
+     * instructors' homes are theirs and are not touched; neither is a data folder an admin named.
+     */
+    public void deleteCourse(Course course) {
+        deleteQuietly(root.resolve(course.name()));
+    }
+
     /** Replaces the hub-side shared data with {@code files}. */
     public void replaceData(Course course, Map<String, byte[]> files) {
         Path dir = uploadedData(course);

@@ -127,6 +127,9 @@ class CatalogServiceTest {
         Iterator<Map.Entry<String, JsonNode>> paths = openapi.path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> path = paths.next();
+            if (path.getKey().startsWith("/courses")) {
+                continue; // served by CoursesApi, not wired here: CourseApiTest calls every course operation of the document
+            }
             String concrete = "/api/v1" + path.getKey().replace("{id}", "iris-classifier").replace("{name}", "alice");
             for (String method : List.of("get", "put", "post", "delete")) {
                 if (path.getValue().has(method)) {

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meridian.hub.TestHub;
 import io.meridian.hub.TestHub.Response;
 import io.meridian.hub.web.Json;
+import io.meridian.hub.courses.CourseCalls.FormPart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import static io.meridian.hub.courses.CourseCalls.csv;
+import static io.meridian.hub.courses.CourseCalls.form;
 import static io.meridian.hub.courses.CourseCalls.send;
 import static io.meridian.hub.courses.CourseCalls.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,10 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Courses on the local spawner, through the hub's HTTP API: who may do what (admins, instructors of this
  * course and of another, students, outsiders), roster imports, the hub's exchange of assignment files,
- * quotas, and instructors opening their students' course servers.
+ * quotas, instructors opening their students' course servers, multipart uploads, cancelled jobs and deleted
+ * courses. Every answer of the course API is checked against platform-api.yaml on the way.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CourseApiTest {
-    private static final String ADMIN = TestHub.ADMIN_TOKEN;
+    private static final CourseApiSpec SPEC = new CourseApiSpec();
     private static TestHub hub;
     private static String instructorA;
     private static String instructorB;
@@ -47,6 +56,7 @@ class CourseApiTest {
                   max_upload_bytes: 65536
                   max_submission_bytes: 16384
                 """);
+        hub.checkEveryResponse(SPEC::check);
         instructorA = hub.userWithToken("crs-ia");
         instructorB = hub.userWithToken("crs-ib");
         studentA = hub.userWithToken("crs-sa");
@@ -338,6 +348,176 @@ class CourseApiTest {
         waitFor(() -> hub.get("/api/v1/courses/crs-q/jobs/" + id, instructorA).json().get("done").asBoolean());
         JsonNode done = hub.get("/api/v1/courses/crs-q/jobs/" + id, instructorA).json();
         assertEquals("stopped", done.at("/students/crs-q1/state").asText(), done.toString());
+    }
+
+    @Test
+    void assignmentsUploadAsAMultipartFormAndABadPartStoresNothing() throws IOException {
+        createCourse("crs-mp", "crs-ia", "{}");
+        String base = "/api/v1/courses/crs-mp/assignments";
+        FormPart notebook = FormPart.file("hw.ipynb", CourseCalls.notebook("print(2)"));
+
+        Response traversal = form(hub, "POST", base, instructorA, List.of(FormPart.field("name", "mp1"), notebook,
+                FormPart.file("../evil.txt", "x")));
+        assertEquals(400, traversal.status(), traversal.body());
+        assertTrue(traversal.json().get("message").asText().startsWith("part 3 ('files'): file name '../evil.txt' refused"),
+                traversal.body());
+        Response unknown = form(hub, "POST", base, instructorA, List.of(FormPart.field("name", "mp1"),
+                FormPart.field("color", "red"), notebook));
+        assertEquals(400, unknown.status(), unknown.body());
+        assertTrue(unknown.json().get("message").asText().startsWith("part 2 ('color') is not a file"), unknown.body());
+        Response twice = form(hub, "POST", base, instructorA, List.of(FormPart.field("name", "mp1"), notebook, notebook));
+        assertEquals(400, twice.status(), twice.body());
+        assertTrue(twice.json().get("message").asText().contains("part 3"), twice.body());
+        Response noFiles = form(hub, "POST", base, instructorA, List.of(FormPart.field("name", "mp1")));
+        assertEquals(400, noFiles.status(), noFiles.body());
+        Response badDue = form(hub, "POST", base, instructorA, List.of(FormPart.field("name", "mp1"),
+                FormPart.field("due", "friday"), notebook));
+        assertEquals(400, badDue.status(), badDue.body());
+        Response twoNames = form(hub, "POST", base + "?name=mp9", instructorA, List.of(FormPart.field("name", "mp1"), notebook));
+        assertEquals(400, twoNames.status(), twoNames.body());
+        Response tooLarge = form(hub, "POST", base, instructorA, List.of(FormPart.field("name", "mp1"),
+                FormPart.file("big.bin", "x".repeat(70_000))));
+        assertEquals(413, tooLarge.status(), tooLarge.body());
+        byte[] whole = CourseCalls.multipart("b0undary", List.of(FormPart.field("name", "mp1"), notebook));
+        Response truncated = send(hub, "POST", base, instructorA, "multipart/form-data; boundary=b0undary",
+                Arrays.copyOf(whole, whole.length - 20));
+        assertEquals(400, truncated.status(), truncated.body());
+        assertTrue(truncated.json().get("message").asText().contains("closing boundary"), truncated.body());
+        Response noBoundary = send(hub, "POST", base, instructorA, "multipart/form-data", whole);
+        assertEquals(400, noBoundary.status(), noBoundary.body());
+        Response noDisposition = send(hub, "POST", base, instructorA, "multipart/form-data; boundary=b",
+                "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, noDisposition.status(), noDisposition.body());
+        assertTrue(noDisposition.json().get("message").asText().startsWith("part 1 has no Content-Disposition"), noDisposition.body());
+        assertEquals(0, hub.get(base, instructorA).json().get("assignments").size(), "no refused form created anything");
+        assertFalse(Files.exists(hub.dataDir().resolve("courses/crs-mp/assignments")), "no file was stored");
+
+        Response created = form(hub, "POST", base, instructorA, List.of(FormPart.field("name", "mp1"),
+                FormPart.field("due", "2030-01-01T12:00:00+01:00"), notebook, FormPart.file("data/in.csv", "a\n1\n"),
+                new FormPart("files", "", new byte[0])));
+        assertEquals(201, created.status(), created.body());
+        assertEquals("2030-01-01T11:00:00.000000Z", created.json().get("due").asText());
+        assertEquals("[\"data/in.csv\",\"hw.ipynb\"]", created.json().get("files").toString());
+        Path stored = hub.dataDir().resolve("courses/crs-mp/assignments/mp1");
+        assertEquals(CourseCalls.notebook("print(2)"), Files.readString(stored.resolve("hw.ipynb")));
+        assertEquals("a\n1\n", Files.readString(stored.resolve("data/in.csv")));
+
+        Response added = form(hub, "PUT", base + "/mp1/files", instructorA, List.of(FormPart.file("hints.md", "read")));
+        assertEquals(200, added.status(), added.body());
+        assertEquals(3, added.json().get("files").size(), added.body());
+        assertEquals(400, form(hub, "PUT", base + "/mp1/files", instructorA,
+                List.of(FormPart.field("name", "mp1"), FormPart.file("more.md", "m"))).status(), "PUT takes files only");
+    }
+
+    @Test
+    void curlFormUploadsCreateAnAssignment() throws IOException, InterruptedException {
+        createCourse("crs-curl", "crs-ia", "{}");
+        Path dir = Files.createTempDirectory("crs-curl");
+        Files.writeString(dir.resolve("hw.ipynb"), CourseCalls.notebook("print(3)"));
+        Process curl = new ProcessBuilder("curl", "-s", "-o", dir.resolve("answer.json").toString(), "-w", "%{http_code}",
+                "-H", "Authorization: token " + instructorA,
+                "-F", "name=cu1", "-F", "due=2030-02-01T00:00:00Z",
+                "-F", "files=@" + dir.resolve("hw.ipynb"), "-F", "files=@" + dir.resolve("hw.ipynb") + ";filename=copy/hw.ipynb",
+                hub.url("/api/v1/courses/crs-curl/assignments")).redirectErrorStream(true).start();
+        String status = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, curl.waitFor());
+        String answer = Files.readString(dir.resolve("answer.json"));
+        assertEquals("201", status, answer);
+        JsonNode assignment = Json.MAPPER.readTree(answer);
+        assertEquals("[\"copy/hw.ipynb\",\"hw.ipynb\"]", assignment.get("files").toString());
+        assertEquals("2030-02-01T00:00:00.000000Z", assignment.get("due").asText());
+        assertEquals(CourseCalls.notebook("print(3)"),
+                Files.readString(hub.dataDir().resolve("courses/crs-curl/assignments/cu1/copy/hw.ipynb")));
+    }
+
+    @Test
+    void aCancelledJobSkipsTheStudentsWhoseTurnHasNotCome() {
+        // One start at a time, so the students after the first are still queued when the cancel arrives.
+        try (TestHub oneAtATime = TestHub.start(TestHub.tempDir(), Map.of(), 1, 60)) {
+            oneAtATime.checkEveryResponse(SPEC::check);
+            String teacher = oneAtATime.userWithToken("crs-jt");
+            Response course = oneAtATime.admin("POST", "/api/v1/courses",
+                    "{\"name\": \"crs-jobs\", \"instructors\": [\"crs-jt\"]}");
+            assertEquals(201, course.status(), course.body());
+            assertEquals(200, csv(oneAtATime, "crs-jobs", teacher, "",
+                    "username,email,name\ncrs-j1,,\ncrs-j2,,\ncrs-j3,,\ncrs-j4,,\n").status());
+
+            Response job = oneAtATime.post("/api/v1/courses/crs-jobs/servers", teacher, null);
+            assertEquals(202, job.status(), job.body());
+            String path = "/api/v1/courses/crs-jobs/jobs/" + job.json().get("id").asText();
+            Response busy = oneAtATime.admin("DELETE", "/api/v1/courses/crs-jobs", null);
+            assertEquals(409, busy.status(), busy.body());
+            assertTrue(busy.json().get("message").asText().contains("jobs running: [" + job.json().get("id").asText() + "]"),
+                    busy.body());
+            Response cancelled = oneAtATime.call("DELETE", path, teacher, null);
+            assertEquals(200, cancelled.status(), cancelled.body());
+            assertTrue(cancelled.json().get("cancelled").asBoolean(), cancelled.body());
+            waitFor(() -> oneAtATime.get(path, teacher).json().get("done").asBoolean());
+
+            JsonNode done = oneAtATime.get(path, teacher).json();
+            assertTrue(done.at("/counts/cancelled").asInt() >= 3, "at most the first student had started: " + done);
+            JsonNode students = oneAtATime.get("/api/v1/courses/crs-jobs/students", teacher).json().get("students");
+            for (JsonNode student : students) {
+                String state = done.at("/students/" + student.get("username").asText() + "/state").asText();
+                if (state.equals("cancelled")) {
+                    assertTrue(student.get("server").isNull() || student.at("/server/state").asText().equals("stopped"),
+                            "a skipped student has no server running: " + student);
+                }
+            }
+            Response again = oneAtATime.call("DELETE", path, teacher, null);
+            assertEquals(409, again.status(), again.body());
+            assertEquals(404, oneAtATime.call("DELETE", "/api/v1/courses/crs-jobs/jobs/no-such-job", teacher, null).status());
+            String student = oneAtATime.userWithToken("crs-j1");
+            assertEquals(403, oneAtATime.call("DELETE", path, student, null).status());
+            assertEquals(204, oneAtATime.admin("DELETE", "/api/v1/courses/crs-jobs?stop=true", null).status());
+            JsonNode servers = oneAtATime.admin("GET", "/hub/api/users/crs-j1", null).json().path("servers");
+            assertFalse(servers.path("crs-jobs").path("ready").asBoolean(), "deleting stopped the started server: " + servers);
+            oneAtATime.stopAllServers();
+        }
+    }
+
+    @Test
+    void deletingACourseRefusesWhileItsServersRunThenStopsThemAndRemovesOnlyTheHubsCopies() throws IOException {
+        createCourse("crs-del", "crs-ia", "{}");
+        assertEquals(200, csv(hub, "crs-del", instructorA, "", "username,email,name\ncrs-d1,,\n").status());
+        String d1 = hub.userWithToken("crs-d1");
+        assertEquals(201, upload(hub, "crs-del", instructorA, "?name=hw", Map.of("old.txt", "old")).status());
+        assertEquals(200, hub.post("/api/v1/courses/crs-del/assignments/hw/distribute", instructorA, null).status());
+        assertEquals(201, hub.post("/api/v1/courses/crs-del/assignments/hw/submit", d1, null).status());
+        assertEquals(200, send(hub, "PUT", "/api/v1/courses/crs-del/data", instructorA, "application/zip",
+                CourseCalls.zip(Map.of("d.txt", "shared"))).status());
+        Response start = hub.post("/api/v1/courses/crs-del/server", d1, null);
+        assertTrue(start.status() == 201 || start.status() == 202, start.body());
+        waitFor(() -> hub.get("/user/crs-d1/crs-del/api/status", d1).status() == 200);
+
+        Response refused = hub.admin("DELETE", "/api/v1/courses/crs-del", null);
+        assertEquals(409, refused.status(), refused.body());
+        assertTrue(refused.json().get("message").asText().contains("course servers running: [crs-d1]"), refused.body());
+        assertEquals(400, hub.admin("DELETE", "/api/v1/courses/crs-del?stop=yes", null).status());
+        assertEquals(200, hub.get("/user/crs-d1/crs-del/api/status", d1).status(), "the refused delete stopped nothing");
+        assertEquals(201, hub.admin("PUT", "/api/v1/courses/crs-del/instructors/crs-id2", null).status());
+        assertEquals(200, hub.admin("PUT", "/api/v1/courses/crs-del/instructors/crs-id2", null).status());
+        assertEquals(204, hub.admin("DELETE", "/api/v1/courses/crs-del/instructors/crs-id2", null).status());
+        assertEquals(404, hub.admin("DELETE", "/api/v1/courses/crs-del/instructors/crs-id2", null).status());
+
+        Response deleted = hub.admin("DELETE", "/api/v1/courses/crs-del?stop=true", null);
+        assertEquals(204, deleted.status(), deleted.body());
+        assertEquals(404, hub.get("/api/v1/courses/crs-del", instructorA).status());
+        assertTrue(hub.get("/user/crs-d1/crs-del/api/status", d1).status() != 200, "the course server was stopped");
+        assertFalse(Files.exists(hub.dataDir().resolve("courses/crs-del")), "assignments, submissions and data are gone");
+        assertEquals("old", Files.readString(home("crs-d1").resolve("courses/crs-del/hw/old.txt")), "the home is the student's");
+
+        createCourse("crs-del", "crs-ia", "{}");
+        Response fresh = upload(hub, "crs-del", instructorA, "?name=hw", Map.of("new.txt", "new"));
+        assertEquals(201, fresh.status(), "the old assignment is gone: " + fresh.body());
+        assertEquals("[\"new.txt\"]", fresh.json().get("files").toString(), "no file of the deleted course came back");
+        assertEquals(204, hub.admin("DELETE", "/api/v1/courses/crs-del", null).status(), "no server runs: no stop needed");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyDocumentedCourseOperationWasAnsweredAsDocumented() {
+        assertEquals(Set.of(), SPEC.unanswered(), "operations of platform-api.yaml that no test called");
     }
 
     // ---- helpers
