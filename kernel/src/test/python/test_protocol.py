@@ -23,13 +23,20 @@ KERNEL = "meridian-java"
 TIMEOUT = 30
 
 
+def deliverable_sigint():
+    """A process started in the background by a non-interactive shell (nohup, `cmd &`) inherits SIGINT
+    as ignored, and a JVM cannot take back an ignored SIGINT; the kernel then logs that only
+    interrupt_request works (test_ignored_sigint_is_reported). The SIGINT tests need it deliverable."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="module")
 def kernel():
     log = tempfile.NamedTemporaryFile(prefix="meridian-kernel-", suffix=".log", delete=False)
     env = dict(os.environ)
     env["MERIDIAN_KERNEL_EXTENSIONS"] = os.environ["MERIDIAN_TEST_EXTENSION_JAR"]
     km = KernelManager(kernel_name=KERNEL)
-    km.start_kernel(env=env, stderr=log)
+    km.start_kernel(env=env, stderr=log, preexec_fn=deliverable_sigint)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=TIMEOUT)
@@ -507,6 +514,28 @@ def test_kernel_info_describes_java(kernel):
     assert info["codemirror_mode"] == "text/x-java" and info["pygments_lexer"] == "java"
     assert info["version"][0].isdigit()
     assert content["help_links"]
+
+
+def test_ignored_sigint_is_reported():
+    def ignore_sigint():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    log = tempfile.NamedTemporaryFile(prefix="meridian-kernel-", suffix=".log", delete=False)
+    km = KernelManager(kernel_name=KERNEL)
+    km.start_kernel(stderr=log, preexec_fn=ignore_sigint)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=TIMEOUT)
+        msg_id = kc.execute("while (true) { }")
+        wait_busy(kc, msg_id)
+        km.interrupt_kernel()  # interrupt_request still works
+        assert shell_reply(kc, msg_id, timeout=15)["content"]["status"] == "error"
+        with open(log.name) as f:
+            assert "SIGINT was ignored when the kernel started" in f.read()
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
 
 
 def test_shutdown_request_exits_cleanly():

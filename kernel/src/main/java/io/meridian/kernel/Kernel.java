@@ -79,6 +79,8 @@ public final class Kernel implements NotebookRuntime {
     private volatile Message currentParent;
     private volatile boolean allowStdin;
     private volatile boolean shuttingDown;
+    /** An interrupt came during the current execute request, maybe before the engine finished starting. */
+    private volatile boolean interruptedRequest;
     private List<String> startupProblems = List.of();
     private int executionCount;
 
@@ -143,7 +145,12 @@ public final class Kernel implements NotebookRuntime {
     @SuppressWarnings("restriction")
     private void installSigintHandler() {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupt());
+            if (sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> interrupt())
+                    == sun.misc.SignalHandler.SIG_IGN) {
+                // started with SIGINT ignored (nohup, a background job of a script): the JVM keeps it ignored
+                KernelLog.warn("SIGINT was ignored when the kernel started, so it cannot interrupt cells;"
+                        + " interrupt_request (the kernelspec's interrupt_mode) still does");
+            }
         } catch (IllegalArgumentException e) {
             KernelLog.warn("SIGINT cannot be handled here (" + e.getMessage() + "); use interrupt_request");
         }
@@ -245,6 +252,7 @@ public final class Kernel implements NotebookRuntime {
             currentParent = request;
         }
         if ("execute_request".equals(request.type())) {
+            interruptedRequest = false;
             JShellEngine started = engine.getNow(null);
             if (started != null) {
                 // from here on an interrupt belongs to this request, even before its code runs
@@ -364,6 +372,10 @@ public final class Kernel implements NotebookRuntime {
     private CellResult run(String code, int count) {
         try {
             JShellEngine started = engine.join();
+            if (interruptedRequest) {
+                // the interrupt came while the engine was still starting, with nothing to stop yet
+                started.interrupt();
+            }
             reportStartupProblems();
             return started.execute(code, count);
         } catch (CompletionException e) {
@@ -528,6 +540,7 @@ public final class Kernel implements NotebookRuntime {
     }
 
     private void interrupt() {
+        interruptedRequest = true;
         JShellEngine running = engine.getNow(null);
         if (running != null) {
             running.interrupt();
