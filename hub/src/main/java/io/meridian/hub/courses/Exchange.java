@@ -1,5 +1,6 @@
 package io.meridian.hub.courses;
 
+import io.meridian.spawner.FileTrees;
 import io.meridian.hub.users.User;
 import io.meridian.hub.web.ApiException;
 import io.meridian.hub.web.Json;
@@ -289,23 +290,8 @@ public final class Exchange {
     }
 
     private static void deleteQuietly(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.delete(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

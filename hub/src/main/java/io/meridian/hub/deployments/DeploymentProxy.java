@@ -14,6 +14,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.meridian.hub.auth.Caller;
+import io.meridian.hub.proxy.BodyRelay;
 import io.meridian.hub.web.ApiException;
 
 import java.io.IOException;
@@ -34,7 +35,6 @@ import java.util.function.Function;
  */
 public final class DeploymentProxy implements HttpService, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DeploymentProxy.class.getName());
-    private static final int COPY_BUFFER = 64 * 1024;
     /** Hop-by-hop headers, the ones the client computes itself, and the caller's hub credentials. */
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "cookie", "host", "connection",
             "content-length", "transfer-encoding", "upgrade", "expect", "keep-alive", "te", "trailer",
@@ -123,7 +123,7 @@ public final class DeploymentProxy implements HttpService, AutoCloseable {
         req.headers().contentLength().ifPresent(n -> upstream.header(HeaderNames.CONTENT_LENGTH, Long.toString(n)));
         return upstream.outputStream(out -> {
             try (InputStream in = req.content().inputStream()) {
-                copy(in, out);
+                BodyRelay.copy(in, out);
             }
             out.close();
         });
@@ -152,23 +152,12 @@ public final class DeploymentProxy implements HttpService, AutoCloseable {
         }
         length.ifPresent(n -> res.headers().contentLength(n));
         try (InputStream in = answer.inputStream(); OutputStream out = res.outputStream()) {
-            copy(in, out);
+            BodyRelay.copy(in, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Copies as it arrives, flushing whenever the sender pauses, so a slow answer is not held back. */
-    private static void copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[COPY_BUFFER];
-        int read;
-        while ((read = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, read);
-            if (in.available() == 0) {
-                out.flush();
-            }
-        }
-    }
 
     @Override
     public void close() {

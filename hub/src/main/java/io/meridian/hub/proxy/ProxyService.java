@@ -38,7 +38,6 @@ import java.util.concurrent.Executors;
  */
 public final class ProxyService implements HttpService, AutoCloseable {
     private static final Logger LOG = System.getLogger(ProxyService.class.getName());
-    private static final int COPY_BUFFER = 64 * 1024;
 
     private final ProxyGate gate;
     private final ProxySettings settings;
@@ -145,7 +144,7 @@ public final class ProxyService implements HttpService, AutoCloseable {
     private static void copyBody(ServerRequest request, OutputStream out) throws IOException {
         if (request.content().hasEntity()) {
             try (InputStream in = request.content().inputStream()) {
-                copy(in, out);
+                BodyRelay.copy(in, out);
             }
         }
     }
@@ -167,7 +166,7 @@ public final class ProxyService implements HttpService, AutoCloseable {
         OptionalLong length = answer.length();
         if (length.isPresent() && length.getAsLong() == 0) {
             response.send();
-        } else if (length.isPresent() && length.getAsLong() <= COPY_BUFFER) {
+        } else if (length.isPresent() && length.getAsLong() <= BodyRelay.BUFFER) {
             // a small answer (most API calls) goes back in one write, and its connection is free before that write
             byte[] body = answer.body().readNBytes((int) length.getAsLong());
             if (body.length < length.getAsLong()) {
@@ -177,22 +176,11 @@ public final class ProxyService implements HttpService, AutoCloseable {
         } else {
             length.ifPresent(n -> response.headers().contentLength(n));
             try (InputStream in = answer.body(); OutputStream out = response.outputStream()) {
-                copy(in, out);
+                BodyRelay.copy(in, out);
             }
         }
     }
 
-    /** Copies as it arrives: flushes whenever the server pauses, so event streams and long polls are not held back. */
-    private static void copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[COPY_BUFFER];
-        int read;
-        while ((read = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, read);
-            if (in.available() == 0) {
-                out.flush();
-            }
-        }
-    }
 
     private static String query(ServerRequest request) {
         return request.prologue().hasQuery() ? "?" + request.prologue().query().rawValue() : "";

@@ -1,5 +1,6 @@
 package io.meridian.spawner.local;
 
+import io.meridian.spawner.FileTrees;
 import io.meridian.spawner.HomeEntry;
 import io.meridian.spawner.HomeFiles;
 import io.meridian.spawner.SpawnException;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
@@ -100,29 +100,7 @@ final class LocalHomeFiles implements HomeFiles {
     public void deleteTree(String dir) throws SpawnException {
         Path root = resolve(dir, false);
         try {
-            if (Files.isSymbolicLink(root) || Files.isRegularFile(root, LinkOption.NOFOLLOW_LINKS)) {
-                Files.deleteIfExists(root);
-                return;
-            }
-            if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-            // walkFileTree does not follow links: a link inside is removed, never what it points at
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException gone) {
-            // deleted meanwhile
+            FileTrees.delete(root);
         } catch (IOException e) {
             throw new SpawnException("Cannot delete " + dir + ": " + e.getMessage(), e);
         }
