@@ -73,6 +73,8 @@ public final class TestHub implements AutoCloseable {
         env.put("MERIDIAN_ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("MERIDIAN_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("MERIDIAN_JUPYTER", System.getenv().getOrDefault("MERIDIAN_JUPYTER", "/usr/bin/jupyter"));
+        // the repository's catalog, which the build hands to every test (hub/pom.xml)
+        Optional.ofNullable(System.getenv("MERIDIAN_CATALOG_DIR")).ifPresent(dir -> env.put("MERIDIAN_CATALOG_DIR", dir));
         env.putAll(extraEnv);
         try {
             Path config = dataDir.resolve("hub-test.yml");
