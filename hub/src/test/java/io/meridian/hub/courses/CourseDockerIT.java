@@ -1,6 +1,7 @@
 package io.meridian.hub.courses;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.hub.DockerCli;
 import io.meridian.hub.TestHub;
 import io.meridian.hub.TestHub.Response;
 import io.meridian.hub.web.Json;
@@ -8,9 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +25,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.meridian.hub.DockerCli.docker;
 
 /**
  * A class of thirty on Docker with the real notebook image, driven only through the hub's HTTP API: roster,
@@ -69,17 +68,7 @@ class CourseDockerIT {
         if (hub != null) {
             hub.close();
         }
-        for (String id : docker("ps", "-aq", "--filter", "label=meridian.hub=" + HUB_ID).split("\\s+")) {
-            if (!id.isBlank()) {
-                docker("rm", "-f", id);
-            }
-        }
-        for (String volume : docker("volume", "ls", "-q", "--filter", "label=meridian.hub=" + HUB_ID).split("\\s+")) {
-            if (!volume.isBlank()) {
-                docker("volume", "rm", volume);
-            }
-        }
-        docker("network", "rm", NETWORK);
+        DockerCli.removeHubResources(HUB_ID, NETWORK);
     }
 
     @Test
@@ -212,21 +201,5 @@ class CourseDockerIT {
 
     private static String homeVolume(String user) {
         return "meridian-home-" + user.replace("-", "_2d");
-    }
-
-    static String docker(String... args) {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor();
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.hub.dashboard;
 
+import io.meridian.hub.DockerCli;
 import io.meridian.hub.TestHub;
 import io.meridian.hub.auth.Passwords;
 import io.meridian.hub.config.HubConfig;
@@ -13,10 +14,6 @@ import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,6 +21,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.meridian.hub.DockerCli.docker;
 
 /**
  * The dashboard with the Docker spawner and the real notebook image: a user starts a server from the
@@ -75,17 +73,7 @@ class JupyterLabFromDashboardTest {
                 db.close();
             }
         } finally {
-            for (String id : docker("ps", "-aq", "--filter", "label=meridian.hub=" + HUB_ID).split("\\s+")) {
-                if (!id.isBlank()) {
-                    docker("rm", "-f", id);
-                }
-            }
-            for (String volume : docker("volume", "ls", "-q", "--filter", "label=meridian.hub=" + HUB_ID).split("\\s+")) {
-                if (!volume.isBlank()) {
-                    docker("volume", "rm", volume);
-                }
-            }
-            docker("network", "rm", NETWORK);
+            DockerCli.removeHubResources(HUB_ID, NETWORK);
         }
     }
 
@@ -138,19 +126,4 @@ class JupyterLabFromDashboardTest {
     }
 
     /** Runs the docker CLI and returns what it printed (stdout and stderr). */
-    private static String docker(String... args) {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor();
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.meridian.hub.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meridian.hub.DockerCli;
 import io.meridian.hub.ProgressEvents;
 import io.meridian.hub.TestHub;
 import io.meridian.hub.TestHub.Response;
@@ -11,10 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +30,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.meridian.hub.DockerCli.docker;
 
 /**
  * The hub with {@code spawner: docker}, driven only through its public HTTP API, against the real Docker
@@ -64,17 +63,7 @@ class DockerHubTest {
 
     @AfterAll
     static void removeContainersVolumesAndNetwork() {
-        for (String id : docker("ps", "-aq", "--filter", "label=meridian.hub=" + HUB_ID).split("\\s+")) {
-            if (!id.isBlank()) {
-                docker("rm", "-f", id);
-            }
-        }
-        for (String volume : docker("volume", "ls", "-q", "--filter", "label=meridian.hub=" + HUB_ID).split("\\s+")) {
-            if (!volume.isBlank()) {
-                docker("volume", "rm", volume);
-            }
-        }
-        docker("network", "rm", NETWORK);
+        DockerCli.removeHubResources(HUB_ID, NETWORK);
     }
 
     @Test
@@ -344,19 +333,4 @@ class DockerHubTest {
     }
 
     /** Runs the docker CLI and returns its output (stdout and stderr). */
-    static String docker(String... args) {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor();
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
