@@ -17,11 +17,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Course API calls with bodies that are not JSON (roster CSVs, zip and multipart uploads), and the bodies built from text files. */
-final class CourseCalls {
+public final class CourseCalls {
     private CourseCalls() {
     }
 
-    static Response send(TestHub hub, String method, String path, String token, String contentType, byte[] body) {
+    public static Response send(TestHub hub, String method, String path, String token, String contentType, byte[] body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(hub.url(path))).timeout(Duration.ofSeconds(120))
                 .header("Authorization", "token " + token)
                 .header("Content-Type", contentType)
@@ -69,16 +69,16 @@ final class CourseCalls {
         return send(hub, method, path, token, "multipart/form-data; boundary=" + boundary, multipart(boundary, parts));
     }
 
-    static Response csv(TestHub hub, String course, String token, String query, String csv) {
+    public static Response csv(TestHub hub, String course, String token, String query, String csv) {
         return send(hub, "POST", "/api/v1/courses/" + course + "/roster" + query, token, "text/csv",
                 csv.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Response upload(TestHub hub, String course, String token, String query, Map<String, String> files) {
+    public static Response upload(TestHub hub, String course, String token, String query, Map<String, String> files) {
         return send(hub, "POST", "/api/v1/courses/" + course + "/assignments" + query, token, "application/zip", zip(files));
     }
 
-    static byte[] zip(Map<String, String> files) {
+    public static byte[] zip(Map<String, String> files) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, String> file : files.entrySet()) {

@@ -5,6 +5,7 @@ import io.meridian.hub.TestHub.Response;
 import io.meridian.hub.auth.Passwords;
 import io.meridian.hub.auth.oidc.KeycloakServer;
 import io.meridian.hub.config.HubConfig;
+import io.meridian.hub.courses.CourseCalls;
 import io.meridian.hub.db.Database;
 import io.meridian.hub.users.UserStore;
 import org.junit.jupiter.api.AfterAll;
@@ -17,21 +18,12 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,12 +67,12 @@ class CourseDashboardBrowserTest {
 
         // The student's course is set up through the API: ann on the roster, hw1 handed out with a due date.
         String teacherToken = hub.userWithToken(TEACHER);
-        assertEquals(200, call("POST", "/api/v1/courses/crsd-stats/roster", teacherToken, "text/csv",
-                "username,email,name\ncrsd-ann,ann@example.org,Ann\n".getBytes(StandardCharsets.UTF_8)).status());
-        assertEquals(201, call("POST", "/api/v1/courses/crsd-stats/assignments?name=hw1&due=2031-05-01T12:00:00Z", teacherToken,
-                "application/zip", zip(Map.of("hw1.ipynb", "{}"))).status());
-        assertEquals(201, call("POST", "/api/v1/courses/crsd-stats/assignments?name=hw2", teacherToken,
-                "application/zip", zip(Map.of("hw2.txt", "later"))).status());
+        assertEquals(200, CourseCalls.csv(hub, "crsd-stats", teacherToken, "",
+                "username,email,name\ncrsd-ann,ann@example.org,Ann\n").status());
+        assertEquals(201, CourseCalls.upload(hub, "crsd-stats", teacherToken, "?name=hw1&due=2031-05-01T12:00:00Z",
+                Map.of("hw1.ipynb", "{}")).status());
+        assertEquals(201, CourseCalls.upload(hub, "crsd-stats", teacherToken, "?name=hw2",
+                Map.of("hw2.txt", "later")).status());
         assertEquals(200, hub.post("/api/v1/courses/crsd-stats/assignments/hw1/distribute", teacherToken, "{}").status());
         assertEquals(200, hub.get("/api/v1/courses", annToken).status());
     }
@@ -155,7 +147,7 @@ class CourseDashboardBrowserTest {
         browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 2));
 
         Path files = Files.createTempDirectory("crsd-assignment").resolve("hw1.zip");
-        Files.write(files, zip(Map.of("hw1.ipynb", "{}", "data/points.csv", "x,y\n1,2\n")));
+        Files.write(files, CourseCalls.zip(Map.of("hw1.ipynb", "{}", "data/points.csv", "x,y\n1,2\n")));
         browser.driver.findElement(By.id("assignment-name")).sendKeys("hw1");
         browser.driver.executeScript("document.getElementById('assignment-due').value = '2031-06-01T09:30';");
         browser.driver.findElement(By.id("assignment-file")).sendKeys(files.toString());
@@ -219,34 +211,6 @@ class CourseDashboardBrowserTest {
         assertEquals(201, created.status(), created.body());
     }
 
-    private static Response call(String method, String path, String token, String contentType, byte[] body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(hub.url(path))).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "token " + token).header("Content-Type", contentType)
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        try {
-            HttpResponse<String> response = hub.http().send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), response);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] zip(Map<String, String> files) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, String> file : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(file.getKey()));
-                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
 
     private void logIn(String name) {
         browser.driver.get(hub.url("/hub/login?next=/hub/dashboard/"));
