@@ -66,6 +66,7 @@ import io.meridian.spawner.docker.Profile;
 import io.meridian.spawner.gpu.GpuAllocator;
 import io.meridian.spawner.local.LocalProcessSpawner;
 import io.meridian.spawner.local.LocalSpawnerConfig;
+import io.meridian.hub.web.HubListener;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -179,13 +180,10 @@ public final class Main {
                 new LoginRateLimiter(config.login().maxFailures(), config.login().window(), Clock.systemUTC()),
                 config.cookieSecure(), keycloak.isPresent());
 
-        WebServer server = WebServer.builder()
+        WebServer server = HubListener.builder()
                 .host(config.host())
                 .port(config.port())
                 .maxPayloadSize(config.maxUploadBytes())
-                // Without TCP_NODELAY, a response written in parts waits on the client's delayed ACK (~40 ms).
-                .connectionOptions(socket -> socket.tcpNoDelay(true))
-                .writeBufferSize(64 * 1024)
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
                     ErrorHandling.register(routing);

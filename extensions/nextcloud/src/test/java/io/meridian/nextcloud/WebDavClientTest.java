@@ -112,6 +112,28 @@ class WebDavClientTest {
     }
 
     @Test
+    void anUploadWithAWrongPasswordIsTheLoginErrorNotABrokenTransfer() throws IOException {
+        WebDavConfig good = dav.config();
+        WebDavClient wrong = new WebDavClient(WebDavConfig.webDav(good.root(), good.login(), "not-the-password"));
+        long size = 32L * 1024 * 1024;
+        DavException e = assertThrows(DavException.class, () -> wrong.write("/big.bin", new PatternStream(size, 3), size));
+        assertEquals(401, e.status(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot write /big.bin: the WebDAV server refused the login"), e.getMessage());
+        assertFalse(dav.stat("/big.bin").isPresent());
+    }
+
+    @Test
+    void contentShorterOrLongerThanAnnouncedIsRefusedAndLeavesNoFile() throws IOException {
+        IOException shorter = assertThrows(IOException.class,
+                () -> dav.write("/short.bin", new PatternStream(1000, 1), 5000));
+        assertTrue(shorter.getMessage().contains("ended after 1000 of the 5000 bytes announced"), shorter.getMessage());
+        IOException longer = assertThrows(IOException.class,
+                () -> dav.write("/long.bin", new PatternStream(300_000, 1), 1000));
+        assertTrue(longer.getMessage().contains("longer than the 1000 bytes announced"), longer.getMessage());
+        assertTrue(dav.list("/").isEmpty(), "neither a file nor a temporary name is left: " + dav.list("/"));
+    }
+
+    @Test
     void anUnreachableServerIsAStatusZeroErrorNotAHang() {
         WebDavClient nowhere = new WebDavClient(WebDavConfig.webDav(URI.create("http://127.0.0.1:9/dav/"), "u", "p"));
         DavException e = assertThrows(DavException.class, () -> nowhere.stat("/"));

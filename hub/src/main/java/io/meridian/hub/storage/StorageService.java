@@ -34,12 +34,15 @@ public final class StorageService implements HttpService {
      * Reads of this size bypass the buffered stream's own buffer (once the type detection's mark is spent) and
      * reach Helidon as single large writes; {@code transferTo}'s 16 KiB reads copied every byte once more.
      */
-    private static final int COPY_BUFFER = 64 * 1024;
+    private static final int COPY_BUFFER = 256 * 1024;
+    /** Transfers relayed on platform threads at once; more wait on their request's own virtual thread. */
+    private static final int PLATFORM_RELAYS = 32;
 
     private final Function<ServerRequest, Caller> callers;
     private final UserStorage storage;
     private final NextcloudLogins logins;
     private final Function<String, Quota> quotas;
+    private final PlatformRelay relay = new PlatformRelay(PLATFORM_RELAYS);
 
     /**
      * @param callers who is calling (the hub's authenticator: {@code auth::api})
@@ -98,7 +101,7 @@ public final class StorageService implements HttpService {
             res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
                     + URLEncoder.encode(entry.name(), StandardCharsets.UTF_8).replace("+", "%20"));
             try (OutputStream out = res.outputStream()) {
-                copy(in, out);
+                relay.run(() -> copy(in, out));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("download of " + path + " failed", e);
@@ -125,7 +128,7 @@ public final class StorageService implements HttpService {
         }
         try (InputStream in = room == null ? req.content().inputStream()
                 : new QuotaLimitedStream(req.content().inputStream(), room.free(), () -> room.exceeded("this upload"))) {
-            backend.write(path, in, length, overwrite);
+            relay.run(() -> backend.write(path, in, length, overwrite));
         } catch (IOException e) {
             throw new UncheckedIOException("upload of " + path + " failed", e);
         }

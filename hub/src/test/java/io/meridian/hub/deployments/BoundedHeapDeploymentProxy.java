@@ -12,6 +12,7 @@ import io.meridian.hub.users.User;
 import io.meridian.hub.users.UserStore;
 import io.meridian.hub.web.ErrorHandling;
 import io.meridian.spawner.gpu.GpuAllocator;
+import io.meridian.hub.web.HubListener;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,10 +45,9 @@ public final class BoundedHeapDeploymentProxy {
                 new DeploymentStore(db).insert(new Deployment("0123456789ab", "dpl-big", "inference", null,
                         "meridian/module-sink:latest", 5000, Resources.MODULE_DEFAULT, List.of(), Deployment.RUNNING,
                         null, Instant.now(), null, args[1]));
-                WebServer server = WebServer.builder()
+                WebServer server = HubListener.builder()
                         .host("127.0.0.1")
                         .port(0)
-                        .connectionOptions(socket -> socket.tcpNoDelay(true))
                         .directHandlers(ErrorHandling.directHandlers())
                         .routing(routing -> {
                             ErrorHandling.register(routing);

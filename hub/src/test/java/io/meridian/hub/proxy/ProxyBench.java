@@ -1,6 +1,7 @@
 package io.meridian.hub.proxy;
 
 import io.helidon.webserver.WebServer;
+import io.meridian.hub.web.HubListener;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,9 +47,7 @@ public final class ProxyBench {
                 pin(jupyter.pid(), 0);
                 pin(ProcessHandle.current().pid(), 1);
             }
-            WebServer hub = WebServer.builder().port(0).host("127.0.0.1")
-                    // as the hub's Main configures it: small WebSocket frames must not wait for Nagle's algorithm
-                    .connectionOptions(socket -> socket.tcpNoDelay(true))
+            WebServer hub = HubListener.builder().port(0).host("127.0.0.1")
                     .routing(routing -> routing.register("/user", proxy))
                     .addRouting(proxy.webSocketRouting())
                     .build().start();

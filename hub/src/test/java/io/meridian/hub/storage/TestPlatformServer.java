@@ -12,6 +12,7 @@ import io.meridian.hub.users.User;
 import io.meridian.hub.users.UserStore;
 import io.meridian.hub.users.UsersApi;
 import io.meridian.hub.web.ErrorHandling;
+import io.meridian.hub.web.HubListener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,12 +62,10 @@ public final class TestPlatformServer implements AutoCloseable {
         TokenStore tokens = new TokenStore(db);
         Authenticator auth = new Authenticator(tokens, new SessionStore(db), users);
         List<HttpService> built = services.apply(new Backing(auth, db, users));
-        WebServer server = WebServer.builder()
+        // the hub's listener settings, so that benchmarks on this server measure what the hub runs
+        WebServer server = HubListener.builder()
                 .host("127.0.0.1")
                 .port(0)
-                // the socket settings of the hub's Main, so that benchmarks on this server measure what the hub runs
-                .connectionOptions(socket -> socket.tcpNoDelay(true))
-                .writeBufferSize(64 * 1024)
                 .directHandlers(ErrorHandling.directHandlers())
                 .routing(routing -> {
                     ErrorHandling.register(routing);
