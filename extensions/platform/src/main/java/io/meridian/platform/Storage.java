@@ -3,10 +3,10 @@ package io.meridian.platform;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.FileNotFoundException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import java.util.Map;
  * keeps the Nextcloud credentials. Transfers stream; large files never sit in the kernel's memory.
  */
 public final class Storage {
+    private static final int COPY_BUFFER = 256 * 1024;
     private static final JavaType ENTRIES = HubClient.JSON.getTypeFactory().constructCollectionType(List.class, StorageEntry.class);
     private final Platform platform;
 
@@ -46,9 +47,9 @@ public final class Storage {
         return platform.hub().get("/api/v1/storage/stat?path=" + HubClient.query(path), StorageEntry.class);
     }
 
-    /** A file's content as a stream; close it when done. */
+    /** A file's content as a stream; close it when done. A transfer cut short fails a read rather than ending early. */
     public InputStream read(String path) {
-        return platform.hub().stream("/api/v1/storage/files?path=" + HubClient.query(path));
+        return platform.hub().stream(filesPath(path));
     }
 
     /** A (text) file's content, as UTF-8. */
@@ -60,30 +61,53 @@ public final class Storage {
         }
     }
 
-    /** Downloads {@code remote} to {@code local} (a file path); the file appears only once complete. */
+    /**
+     * Downloads {@code remote} to {@code local} (a file path); the file appears only once complete. In a
+     * notebook a file of 8 MiB or more shows a progress bar while it moves.
+     */
     public Path download(String remote, String local) {
         return download(remote, Path.of(local));
     }
 
     public Path download(String remote, Path local) {
         Path target = local.toAbsolutePath();
-        Path folder = target.getParent();
-        try {
-            Files.createDirectories(folder);
-            Path temp = Files.createTempFile(folder, "." + target.getFileName(), ".part");
-            try (InputStream in = read(remote)) {
-                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
+        HubClient.Download download = platform.hub().download(filesPath(remote));
+        TransferProgress progress = null;
+        try (InputStream in = download.body()) {
+            Files.createDirectories(target.getParent());
+            Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                progress = TransferProgress.start("downloading", remote + " → " + target.getFileName(), download.length());
+                byte[] buffer = new byte[COPY_BUFFER];
+                long copied = 0;
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    copied += n;
+                    progress.add(n);
+                }
+                if (download.length() >= 0 && copied != download.length()) {
+                    throw new IOException("the transfer broke off after " + copied + " of " + download.length() + " bytes");
+                }
+            } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(temp);
+                throw e;
             }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            progress.finished();
             return target;
         } catch (IOException e) {
+            if (progress != null) {
+                progress.failed(e.getMessage());
+            }
             throw new PlatformException(0, "downloading " + remote + " to " + target + " failed: " + e.getMessage());
         }
     }
 
-    /** Uploads the local file {@code local} to {@code remote}, replacing any file there. */
+    /**
+     * Uploads the local file {@code local} to {@code remote}, replacing any file there. In a notebook a file
+     * of 8 MiB or more shows a progress bar while it moves.
+     */
     public StorageEntry upload(String local, String remote) {
         return upload(Path.of(local), remote);
     }
@@ -92,10 +116,10 @@ public final class Storage {
         if (!Files.isRegularFile(source)) {
             throw new PlatformException(0, "no local file " + source.toAbsolutePath());
         }
-        try {
-            return put(remote, HttpRequest.BodyPublishers.ofFile(source));
-        } catch (FileNotFoundException e) {
-            throw new UncheckedIOException(e);
+        try (InputStream in = Files.newInputStream(source)) {
+            return put(remote, in, Files.size(source), source.getFileName() + " → " + remote);
+        } catch (IOException e) {
+            throw new PlatformException(0, "cannot read the local file " + source.toAbsolutePath() + ": " + e.getMessage());
         }
     }
 
@@ -104,7 +128,7 @@ public final class Storage {
     }
 
     public StorageEntry write(String remote, byte[] bytes) {
-        return put(remote, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        return put(remote, new ByteArrayInputStream(bytes), bytes.length, remote);
     }
 
     public StorageEntry mkdir(String path) {
@@ -114,13 +138,24 @@ public final class Storage {
 
     /** Deletes a file, or a folder with everything in it. */
     public void rm(String path) {
-        platform.hub().send("DELETE", "/api/v1/storage/files?path=" + HubClient.query(path),
+        platform.hub().send("DELETE", filesPath(path),
                 HttpRequest.BodyPublishers.noBody(), null);
     }
 
-    private StorageEntry put(String remote, HttpRequest.BodyPublisher body) {
-        return entry(platform.hub().send("PUT", "/api/v1/storage/files?path=" + HubClient.query(remote), body,
-                "application/octet-stream"));
+    private StorageEntry put(String remote, InputStream content, long length, String shown) {
+        TransferProgress progress = TransferProgress.start("uploading", shown, length);
+        try {
+            StorageEntry entry = entry(platform.hub().upload(filesPath(remote), content, length, progress));
+            progress.finished();
+            return entry;
+        } catch (PlatformException e) {
+            progress.failed(e.getMessage());
+            throw e;
+        }
+    }
+
+    private static String filesPath(String path) {
+        return "/api/v1/storage/files?path=" + HubClient.query(path);
     }
 
     private static StorageEntry entry(JsonNode node) {

@@ -87,7 +87,7 @@ class PlatformTourNotebookIT {
                 }
             }
         }
-        assertEquals(11, cells);
+        assertEquals(12, cells);
     }
 
     @Test
@@ -108,6 +108,21 @@ class PlatformTourNotebookIT {
         assertTrue(listing.contains("iris-sample.csv") && listing.contains("107 B") && listing.contains("tour-notes.txt"), listing);
         assertEquals("3", executed.output("download", "text/plain"));
         assertEquals("404: no module 'no-such-module' in the catalog\n", executed.stdout("errors"));
+    }
+
+    @Test
+    void largeFilesShowTheirProgressThenASummaryAndComeBackIntact() {
+        List<String> shown = new java.util.ArrayList<>();
+        for (JsonNode output : executed.outputsWithoutError("large")) {
+            if (output.path("output_type").asText().equals("display_data")) {
+                shown.add(ExecutedNotebook.text(output.path("data").path("text/html")));
+            }
+        }
+        // nbconvert keeps each display as its last update: the progress bars became their summaries
+        assertEquals(2, shown.size(), shown.toString());
+        assertTrue(shown.get(0).startsWith("<div style=\"font-family:monospace\">uploaded random.bin → /random.bin: 64 MiB in "), shown.get(0));
+        assertTrue(shown.get(1).startsWith("<div style=\"font-family:monospace\">downloaded /random.bin → random-copy.bin: 64 MiB in "), shown.get(1));
+        assertEquals("true", executed.result("large"));
     }
 
     @Test

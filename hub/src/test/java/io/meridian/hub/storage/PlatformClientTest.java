@@ -13,12 +13,18 @@ import io.meridian.platform.ModuleList;
 import io.meridian.platform.Platform;
 import io.meridian.platform.PlatformException;
 import io.meridian.platform.StorageEntry;
+import io.meridian.nextcloud.CuttableRelay;
+import io.meridian.nextcloud.PatternStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +41,7 @@ class PlatformClientTest {
     private Path data;
     private TestPlatformServer hub;
     private Platform platform;
+    private String token;
 
     @BeforeEach
     void start() {
@@ -46,8 +53,9 @@ class PlatformClientTest {
                 SecretBox.fromKeyFile(data.resolve("hub-secret.key")));
         hub = TestPlatformServer.start(data, auth -> List.of(
                 new CatalogService(auth::api, catalog, user -> Resources.DEFAULT_QUOTA),
-                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)), user -> Quota.UNLIMITED)));
-        String token = hub.tokenFor("alice", false, List.of("self"));
+                new StorageService(auth::api, storage, new NextcloudLogins(storage, Duration.ofMillis(100), Duration.ofMinutes(1)),
+                        user -> user.equals("quota-bob") ? new Quota(1L << 20, null, null, null, null, null) : Quota.UNLIMITED)));
+        token = hub.tokenFor("alice", false, List.of("self"));
         platform = Platform.connect(hub.url("/hub/api").toString(), token);
     }
 
@@ -92,6 +100,61 @@ class PlatformClientTest {
     }
 
     @Test
+    void largeFilesGoUpAndComeBackIntact(@org.junit.jupiter.api.io.TempDir Path local) throws Exception {
+        Path big = local.resolve("big.bin");
+        try (OutputStream out = Files.newOutputStream(big)) {
+            new PatternStream(64L * 1024 * 1024 + 123, 5).transferTo(out);
+        }
+        StorageEntry up = platform.storage().upload(big, "/big.bin");
+        assertEquals(Files.size(big), up.size());
+        Path back = platform.storage().download("/big.bin", local.resolve("back/big.bin"));
+        assertEquals(sha256(Files.newInputStream(big)), sha256(Files.newInputStream(back)));
+        assertEquals(sha256(Files.newInputStream(big)), sha256(platform.storage().read("/big.bin")));
+        try (var files = Files.list(back.getParent())) {
+            assertEquals(List.of("big.bin"), files.map(p -> p.getFileName().toString()).toList(), "no partial file is left");
+        }
+    }
+
+    @Test
+    void aTransferCutShortFailsAndLeavesNoFile(@org.junit.jupiter.api.io.TempDir Path local) throws Exception {
+        byte[] twentyMiB = new byte[20 * 1024 * 1024];
+        platform.storage().write("/whole.bin", twentyMiB);
+        try (CuttableRelay relay = new CuttableRelay(hub.port(), Long.MAX_VALUE, 3L * 1024 * 1024)) {
+            Platform cut = Platform.connect("http://127.0.0.1:" + relay.port() + "/hub/api", token);
+            PlatformException e = assertThrows(PlatformException.class,
+                    () -> cut.storage().download("/whole.bin", local.resolve("whole.bin")));
+            assertTrue(e.getMessage().startsWith("downloading /whole.bin to ") && e.getMessage().contains("failed"), e.getMessage());
+        }
+        // the relay counts all its connections' bytes, so a fresh one for the stream
+        try (CuttableRelay relay = new CuttableRelay(hub.port(), Long.MAX_VALUE, 3L * 1024 * 1024)) {
+            Platform cut = Platform.connect("http://127.0.0.1:" + relay.port() + "/hub/api", token);
+            try (InputStream in = cut.storage().read("/whole.bin")) {
+                assertThrows(IOException.class, () -> in.transferTo(OutputStream.nullOutputStream()),
+                        "a stream cut short fails rather than ending as if complete");
+            }
+        }
+        try (var files = Files.list(local)) {
+            assertEquals(List.of(), files.toList(), "neither the file nor a partial one is left");
+        }
+        try (CuttableRelay relay = new CuttableRelay(hub.port(), 3L * 1024 * 1024, Long.MAX_VALUE)) {
+            Platform cut = Platform.connect("http://127.0.0.1:" + relay.port() + "/hub/api", token);
+            PlatformException e = assertThrows(PlatformException.class, () -> cut.storage().write("/cut.bin", twentyMiB));
+            assertTrue(e.getMessage().contains("broke off"), e.getMessage());
+        }
+        assertFalse(platform.storage().ls("/").stream().anyMatch(entry -> entry.name().equals("cut.bin")));
+    }
+
+    @Test
+    void anUploadOverTheQuotaIsTheHubsRefusal(@org.junit.jupiter.api.io.TempDir Path local) throws IOException {
+        Platform bob = Platform.connect(hub.url("/hub/api").toString(), hub.tokenFor("quota-bob", false, List.of("self")));
+        Path big = Files.write(local.resolve("big.bin"), new byte[16 * 1024 * 1024]);
+        PlatformException e = assertThrows(PlatformException.class, () -> bob.storage().upload(big, "/big.bin"));
+        assertEquals(413, e.status(), e.getMessage());
+        assertTrue(e.getMessage().contains("storage quota exceeded"), e.getMessage());
+        assertTrue(bob.storage().ls("/").isEmpty());
+    }
+
+    @Test
     void hubErrorsArriveAsOneLineWithTheHubsMessage(@org.junit.jupiter.api.io.TempDir Path local) {
         PlatformException missing = assertThrows(PlatformException.class, () -> platform.modules().get("nope"));
         assertEquals(404, missing.status());
@@ -107,5 +170,13 @@ class PlatformClientTest {
 
         Platform wrongToken = Platform.connect(hub.url("/hub/api").toString(), "not-a-token");
         assertEquals(401, assertThrows(PlatformException.class, () -> wrongToken.storage().ls()).status());
+    }
+
+    private static String sha256(InputStream in) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream body = new DigestInputStream(in, digest)) {
+            body.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 }

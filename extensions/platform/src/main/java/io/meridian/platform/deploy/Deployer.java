@@ -1,5 +1,6 @@
 package io.meridian.platform.deploy;
 
+import io.meridian.platform.LiveDisplay;
 
 import java.net.URI;
 import java.time.Duration;

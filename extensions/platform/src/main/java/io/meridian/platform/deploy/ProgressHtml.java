@@ -46,10 +46,6 @@ final class ProgressHtml {
         return html.append("</table>").toString();
     }
 
-    static String text(String html) {
-        return html.replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").strip();
-    }
-
     private static String esc(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }

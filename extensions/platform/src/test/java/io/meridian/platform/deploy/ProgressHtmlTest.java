@@ -1,5 +1,7 @@
 package io.meridian.platform.deploy;
 
+import io.meridian.platform.LiveDisplay;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,7 @@ class ProgressHtmlTest {
         assertTrue(html.contains("loss=0.1235"), html);
         assertTrue(html.contains("&lt;script&gt;"), html);
         assertFalse(html.contains("<script>"), html);
-        assertEquals("training a1 running 42% loss=0.1235 epoch=42.00 &lt;script&gt;x&lt;/script&gt;", ProgressHtml.text(html));
+        assertEquals("training a1 running 42% loss=0.1235 epoch=42.00 &lt;script&gt;x&lt;/script&gt;", LiveDisplay.text(html));
     }
 
     @Test
@@ -44,6 +46,6 @@ class ProgressHtmlTest {
     void withoutReportedProgressTheBarSaysNoPercent() throws Exception {
         Training t = training("{\"id\": \"b2\", \"status\": \"running\", \"progress\": null}");
         assertEquals(-1, t.progress());
-        assertFalse(ProgressHtml.text(ProgressHtml.bar(t)).contains("%"));
+        assertFalse(LiveDisplay.text(ProgressHtml.bar(t)).contains("%"));
     }
 }
