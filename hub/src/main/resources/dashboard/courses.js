@@ -165,6 +165,7 @@ async function instructorView(root, detail) {
   const csv = h("input", { id: "roster-file", type: "file", accept: ".csv,text/csv" });
   const replace = h("input", { id: "roster-replace", type: "checkbox" });
   const group = h("input", { id: "roster-group", placeholder: "/courses/ml-101", autocomplete: "off" });
+  const subgroups = h("input", { id: "roster-subgroups", type: "checkbox" });
   const rosterResult = (r) => {
     status.textContent = `Roster: ${r.added.length} added${r.added.length ? ` (${r.added.join(", ")})` : ""}, `
       + `${r.removed.length} removed${r.removed.length ? ` (${r.removed.join(", ")})` : ""}, ${r.unchanged} unchanged.`;
@@ -181,8 +182,10 @@ async function instructorView(root, detail) {
       }, { class: "primary" })),
     h("form", { class: "inline", id: "group-form", onsubmit: (e) => e.preventDefault() },
       h("span", {}, h("label", { for: "roster-group" }, "Or a Keycloak group"), group),
+      h("label", { class: "check" }, subgroups, " With its subgroups"),
       action("Import group", async () => {
-        await rosterResult(await api("POST", `${base}/roster${mode()}`, { group: group.value.trim() }));
+        await rosterResult(await api("POST", `${base}/roster${mode()}`,
+          { group: group.value.trim(), include_subgroups: subgroups.checked }));
       })));
 
   const zip = h("input", { id: "assignment-file", type: "file", accept: ".zip,application/zip" });

@@ -270,12 +270,16 @@ public final class CoursesApi implements HttpService {
             entries = Roster.parseCsv(new String(readBody(req, 1024 * 1024), StandardCharsets.UTF_8));
         } else if (type.startsWith("application/json")) {
             ObjectNode body = Json.objectBody(req);
-            unknownFields(body, Set.of("group"));
+            unknownFields(body, Set.of("group", "include_subgroups"));
             String group = text(body, "group", true);
+            JsonNode subgroups = body.path("include_subgroups");
+            if (!subgroups.isMissingNode() && !subgroups.isBoolean()) {
+                throw ApiException.badRequest("include_subgroups must be true or false");
+            }
             if (groups == null) {
                 throw ApiException.badRequest("no group directory configured: this hub takes rosters as CSV only");
             }
-            entries = groups.members(group);
+            entries = groups.members(group, subgroups.asBoolean(false));
             List<String> bad = entries.stream().map(RosterEntry::username).filter(u -> !Names.isValidUser(u)).toList();
             if (!bad.isEmpty()) {
                 throw ApiException.badRequest("roster rejected, nothing changed: group " + group

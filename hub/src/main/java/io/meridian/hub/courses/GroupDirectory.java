@@ -9,10 +9,18 @@ import java.util.List;
 public interface GroupDirectory {
 
     /**
-     * The members of {@code group} (a group name or path such as {@code /courses/ml-101}).
+     * The direct members of {@code group} (a group name or path such as {@code /courses/ml-101}).
      *
      * @throws io.meridian.hub.web.ApiException not found for an unknown group, bad gateway-style
      *                                          errors when the directory cannot be reached
      */
-    List<RosterEntry> members(String group);
+    default List<RosterEntry> members(String group) {
+        return members(group, false);
+    }
+
+    /**
+     * The members of {@code group}, and with {@code withSubgroups} those of every group below it too (a lecture
+     * with a group per lab), each person once.
+     */
+    List<RosterEntry> members(String group, boolean withSubgroups);
 }

@@ -14,16 +14,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * Course members from a Keycloak group, read through the realm's Admin REST API as the hub's own
  * client: its service account, which needs the realm-management role {@code view-users} and no
- * more. Lists the group's direct members, people who never logged in to the hub included, and
- * leaves out disabled accounts.
+ * more. Lists the group's direct members (or, on request, those of its whole subtree, each person
+ * once), people who never logged in to the hub included, and leaves out disabled accounts.
  */
 public final class KeycloakGroupDirectory implements GroupDirectory {
     /** Keycloak's own default and largest sensible page of group members. */
@@ -41,26 +45,41 @@ public final class KeycloakGroupDirectory implements GroupDirectory {
     }
 
     @Override
-    public List<RosterEntry> members(String group) {
-        String path = "/group-by-path" + encodedPath(group);
-        JsonNode found = read(path);
+    public List<RosterEntry> members(String group, boolean withSubgroups) {
+        JsonNode found = read("/group-by-path" + encodedPath(group));
         if (found == null) {
             throw ApiException.notFound("Keycloak has no group " + canonical(group));
         }
-        String id = URLEncoder.encode(found.path("id").asText(), StandardCharsets.UTF_8);
-        List<RosterEntry> members = new ArrayList<>();
-        for (int first = 0; ; first += PAGE) {
-            JsonNode page = read("/groups/" + id + "/members?briefRepresentation=true&first=" + first + "&max=" + PAGE);
-            if (page == null) {
-                throw ApiException.notFound("Keycloak group " + canonical(group) + " was deleted while its members were read");
-            }
-            for (JsonNode user : page) {
+        // by username: a person in the group and in one of its subgroups is one student
+        Map<String, RosterEntry> members = new LinkedHashMap<>();
+        Deque<String> pending = new ArrayDeque<>(List.of(found.path("id").asText()));
+        while (!pending.isEmpty()) {
+            String id = URLEncoder.encode(pending.removeFirst(), StandardCharsets.UTF_8);
+            for (JsonNode user : pages("/groups/" + id + "/members?briefRepresentation=true", group)) {
                 if (user.path("enabled").asBoolean(true)) {
-                    members.add(entry(user));
+                    members.putIfAbsent(user.path("username").asText(), entry(user));
                 }
             }
+            if (withSubgroups) {
+                for (JsonNode child : pages("/groups/" + id + "/children?briefRepresentation=true", group)) {
+                    pending.addLast(child.path("id").asText());
+                }
+            }
+        }
+        return List.copyOf(members.values());
+    }
+
+    /** Every item of a paged Admin REST list ({@code first}/{@code max}). */
+    private List<JsonNode> pages(String pathAndQuery, String group) {
+        List<JsonNode> all = new ArrayList<>();
+        for (int first = 0; ; first += PAGE) {
+            JsonNode page = read(pathAndQuery + "&first=" + first + "&max=" + PAGE);
+            if (page == null) {
+                throw ApiException.notFound("Keycloak group " + canonical(group) + " was changed while its members were read");
+            }
+            page.forEach(all::add);
             if (page.size() < PAGE) {
-                return members;
+                return all;
             }
         }
     }

@@ -76,6 +76,33 @@ class KeycloakGroupDirectoryTest {
     }
 
     @Test
+    void withSubgroupsTheWholeTreeIsTheRosterEachPersonOnce() {
+        // a lecture with a group per lab and a team inside one lab; kcg-tree-both is in the lecture and in a lab
+        keycloak.importPartially("""
+                {"ifResourceExists": "SKIP",
+                 "groups": [{"name": "tree-lecture", "path": "/tree-lecture", "subGroups": [
+                     {"name": "lab-1", "path": "/tree-lecture/lab-1", "subGroups": [{"name": "team-x", "path": "/tree-lecture/lab-1/team-x"}]},
+                     {"name": "lab-2", "path": "/tree-lecture/lab-2"}]}],
+                 "users": [
+                     {"username": "kcg-tree-lead", "enabled": true, "groups": ["/tree-lecture"]},
+                     {"username": "kcg-tree-both", "enabled": true, "groups": ["/tree-lecture", "/tree-lecture/lab-2"]},
+                     {"username": "kcg-tree-one", "enabled": true, "groups": ["/tree-lecture/lab-1"]},
+                     {"username": "kcg-tree-deep", "enabled": true, "groups": ["/tree-lecture/lab-1/team-x"]},
+                     {"username": "kcg-tree-off", "enabled": false, "groups": ["/tree-lecture/lab-2"]}]}""");
+        GroupDirectory directory = directory(KeycloakServer.CLIENT_ID, KeycloakServer.CLIENT_SECRET);
+
+        assertEquals(Set.of("kcg-tree-lead", "kcg-tree-both"), usernames(directory.members("/tree-lecture")));
+        List<RosterEntry> tree = directory.members("/tree-lecture", true);
+        assertEquals(4, tree.size(), "each person once, the disabled one left out: " + tree);
+        assertEquals(Set.of("kcg-tree-lead", "kcg-tree-both", "kcg-tree-one", "kcg-tree-deep"), usernames(tree));
+        assertEquals(Set.of("kcg-tree-one", "kcg-tree-deep"), usernames(directory.members("/tree-lecture/lab-1", true)));
+    }
+
+    private static Set<String> usernames(List<RosterEntry> entries) {
+        return entries.stream().map(RosterEntry::username).collect(Collectors.toSet());
+    }
+
+    @Test
     void anUnknownGroupIsNotFound() {
         GroupDirectory directory = directory(KeycloakServer.CLIENT_ID, KeycloakServer.CLIENT_SECRET);
 
@@ -191,6 +218,16 @@ class KeycloakGroupDirectoryTest {
             Response again = hub.post("/api/v1/courses/kcg-ml/roster", teacher, "{\"group\": \"courses/ml-101\"}");
             assertEquals(3, again.json().get("unchanged").asInt(), again.body());
             assertEquals(List.of(), names(again.json().get("added")));
+
+            Response badFlag = hub.post("/api/v1/courses/kcg-ml/roster", teacher,
+                    "{\"group\": \"/courses/ml-101\", \"include_subgroups\": \"yes\"}");
+            assertEquals(400, badFlag.status(), badFlag.body());
+            assertEquals("include_subgroups must be true or false", badFlag.json().get("message").asText());
+            Response withLabs = hub.post("/api/v1/courses/kcg-ml/roster", teacher,
+                    "{\"group\": \"/courses/ml-101\", \"include_subgroups\": true}");
+            assertEquals(200, withLabs.status(), withLabs.body());
+            assertEquals(List.of("kcg-eve"), names(withLabs.json().get("added")), "the lab-a member joins");
+            assertEquals(3, withLabs.json().get("unchanged").asInt(), withLabs.body());
         }
     }
 

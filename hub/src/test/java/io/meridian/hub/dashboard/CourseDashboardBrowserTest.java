@@ -203,6 +203,12 @@ class CourseDashboardBrowserTest {
                 "3 added (kcg-ann, kcg-ben, kcg-cem)"));
         browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 3));
         assertTrue(browser.driver.findElement(By.cssSelector("tr[data-student='kcg-ben']")).getText().contains("Ben Okafor"));
+
+        click(By.id("roster-subgroups"));
+        click(By.xpath("//button[normalize-space()='Import group']"));
+        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"),
+                "1 added (kcg-eve), 0 removed, 3 unchanged"));
+        browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 4));
     }
 
     private static void createCourse(String name, String title) {
