@@ -16,6 +16,7 @@ import io.meridian.hub.catalog.CatalogService;
 import io.meridian.hub.catalog.PlatformApiDocument;
 import io.meridian.hub.config.HubConfig;
 import io.meridian.hub.courses.CoursePolicy;
+import io.meridian.hub.courses.CourseJobStore;
 import io.meridian.hub.courses.CourseServers;
 import io.meridian.hub.courses.CourseStore;
 import io.meridian.hub.courses.CoursesApi;
@@ -164,9 +165,11 @@ public final class Main {
         // where {"group": ...} rosters are read; none configured means rosters come as CSV only
         GroupDirectory groupDirectory = keycloak.filter(k -> k.settings().groupDirectory())
                 .<GroupDirectory>map(k -> new KeycloakGroupDirectory(k.client(), Clock.systemUTC())).orElse(null);
-        CourseServers courseServers = new CourseServers(lifecycle, servers, users, config.spawn().concurrentLimit(),
-                config.courses().startWait(), Clock.systemUTC());
+        CourseServers courseServers = new CourseServers(lifecycle, servers, users, new CourseJobStore(db),
+                config.spawn().concurrentLimit(), config.courses().startWait(), Clock.systemUTC());
         resources.addFirst(courseServers);
+        // after the servers are re-adopted (recoverAndWatch above): the students of unfinished jobs go on
+        courseServers.resume(courses::find);
         CoursesApi coursesApi = new CoursesApi(auth::api, courses, users, courseServers,
                 new Exchange(spawner, courses, config.dataDir().resolve("courses"), config.courses().maxSubmissionBytes(),
                         Clock.systemUTC()),

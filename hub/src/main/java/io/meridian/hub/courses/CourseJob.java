@@ -4,20 +4,29 @@ import io.meridian.hub.web.Json;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Starting or stopping many students' course servers, followed student by student. States of a student:
  * queued, starting, ready, stopping, stopped, failed (with a message), cancelled (the job was cancelled before
- * the student's turn). Jobs live in the hub's memory only: a restarted hub has forgotten them (the servers
- * themselves are re-adopted).
+ * the student's turn). Every change is written to the database ({@link CourseJobStore}); a restarted hub
+ * re-adopts the servers and then takes up the students of unfinished jobs that had not reached a final state.
  */
 public final class CourseJob {
     /** One student's part of the job. */
     public record StudentState(String state, String message) {
+        /** ready, stopped, failed and cancelled end a student's part; queued, starting and stopping do not. */
+        boolean isFinal() {
+            return FINAL_STATES.contains(state);
+        }
     }
+
+    private static final Set<String> FINAL_STATES = Set.of("ready", "stopped", "failed", "cancelled");
 
     private final String id;
     private final String course;
@@ -27,6 +36,8 @@ public final class CourseJob {
     private final Map<String, StudentState> students = new ConcurrentHashMap<>();
     private volatile Instant finished;
     private volatile boolean cancelled;
+    private Consumer<CourseJob> changed = job -> {
+    };
 
     CourseJob(String id, String course, String action, String requestedBy, Instant started, Iterable<String> students) {
         this.id = id;
@@ -37,12 +48,29 @@ public final class CourseJob {
         students.forEach(s -> this.students.put(s, new StudentState("queued", "")));
     }
 
-    void set(String student, String state, String message) {
-        students.put(student, new StudentState(state, message == null ? "" : message));
+    /** A job as the database kept it. */
+    static CourseJob restore(String id, String course, String action, String requestedBy, Instant started,
+                             Instant finished, boolean cancelled, Map<String, StudentState> students) {
+        CourseJob job = new CourseJob(id, course, action, requestedBy, started, students.keySet());
+        job.students.putAll(students);
+        job.finished = finished;
+        job.cancelled = cancelled;
+        return job;
     }
 
-    void finish(Instant when) {
+    /** Called, under this job's lock, after every change: the store writes it. */
+    synchronized void onChange(Consumer<CourseJob> listener) {
+        this.changed = listener;
+    }
+
+    synchronized void set(String student, String state, String message) {
+        students.put(student, new StudentState(state, message == null ? "" : message));
+        changed.accept(this);
+    }
+
+    synchronized void finish(Instant when) {
         finished = when;
+        changed.accept(this);
     }
 
     /** Students whose turn has not come are skipped; false when the job had already finished. */
@@ -51,7 +79,33 @@ public final class CourseJob {
             return false;
         }
         cancelled = true;
+        changed.accept(this);
         return true;
+    }
+
+    /** The students whose part has not reached a final state (all of them for a new job). */
+    List<String> unfinishedStudents() {
+        return students.entrySet().stream().filter(e -> !e.getValue().isFinal()).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    Map<String, StudentState> students() {
+        return new TreeMap<>(students);
+    }
+
+    String action() {
+        return action;
+    }
+
+    String requestedBy() {
+        return requestedBy;
+    }
+
+    Instant started() {
+        return started;
+    }
+
+    Instant finished() {
+        return finished;
     }
 
     boolean cancelled() {

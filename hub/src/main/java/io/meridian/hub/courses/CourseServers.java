@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 /**
  * Students' course servers: each is the student's named server called like the course. Starts and stops for
@@ -29,11 +30,13 @@ import java.util.concurrent.Semaphore;
  */
 public final class CourseServers implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CourseServers.class.getName());
+    /** Jobs kept in memory; older finished ones are read from the database when asked for. */
     private static final int KEPT_JOBS = 100;
 
     private final ServerLifecycle lifecycle;
     private final ServerStore servers;
     private final UserStore users;
+    private final CourseJobStore jobStore;
     private final int parallel;
     private final Duration wait;
     private final Clock clock;
@@ -45,11 +48,12 @@ public final class CourseServers implements AutoCloseable {
      * @param parallel how many starts a job runs at once
      * @param wait     how long a job waits for one server to become ready or stopped
      */
-    public CourseServers(ServerLifecycle lifecycle, ServerStore servers, UserStore users, int parallel, Duration wait,
-                         Clock clock) {
+    public CourseServers(ServerLifecycle lifecycle, ServerStore servers, UserStore users, CourseJobStore jobStore,
+                         int parallel, Duration wait, Clock clock) {
         this.lifecycle = lifecycle;
         this.servers = servers;
         this.users = users;
+        this.jobStore = jobStore;
         this.parallel = Math.max(1, parallel);
         this.wait = wait;
         this.clock = clock;
@@ -70,12 +74,47 @@ public final class CourseServers implements AutoCloseable {
     public CourseJob launch(Course course, List<String> students, boolean start, String requestedBy) {
         CourseJob job = new CourseJob(UUID.randomUUID().toString(), course.name(), start ? "start" : "stop",
                 requestedBy, clock.instant(), students);
+        jobStore.insert(job, course.id());
+        keep(job);
+        run(job, course, students, start);
+        return job;
+    }
+
+    /**
+     * Takes up the jobs a stopped hub left unfinished, once its servers are re-adopted: the students that had
+     * not reached a final state go through the job again (a server that became ready meanwhile simply counts as
+     * ready); a cancelled job's remaining students are marked cancelled.
+     *
+     * @param courses the course of each job, by name
+     */
+    public void resume(Function<String, Optional<Course>> courses) {
+        for (CourseJob job : jobStore.unfinished()) {
+            keep(job);
+            List<String> left = job.unfinishedStudents();
+            Optional<Course> course = courses.apply(job.course());
+            if (job.cancelled() || course.isEmpty() || left.isEmpty()) {
+                left.forEach(student -> job.set(student, "cancelled", "the job was cancelled before this student's turn"));
+                job.finish(clock.instant());
+                continue;
+            }
+            LOG.log(Level.INFO, "taking up course job " + job.id() + " (" + job.action() + " " + job.course() + ") for "
+                    + left.size() + " student(s) a stopped hub had not finished");
+            run(job, course.get(), left, job.action().equals("start"));
+        }
+    }
+
+    private void keep(CourseJob job) {
+        job.onChange(jobStore::save);
         synchronized (jobs) {
             jobs.put(job.id(), job);
             if (jobs.size() > KEPT_JOBS) {
-                jobs.remove(jobs.keySet().iterator().next());
+                // finished jobs beyond the newest ones are still answered, from the database
+                jobs.values().stream().filter(CourseJob::done).findFirst().ifPresent(old -> jobs.remove(old.id()));
             }
         }
+    }
+
+    private void run(CourseJob job, Course course, List<String> students, boolean start) {
         Semaphore slots = new Semaphore(parallel);
         Thread.ofVirtual().name("course-job-" + course.name()).start(() -> {
             List<Thread> started = new ArrayList<>();
@@ -96,7 +135,7 @@ public final class CourseServers implements AutoCloseable {
                             slots.release();
                         }
                     } catch (InterruptedException e) {
-                        job.set(student, "failed", "the hub is shutting down");
+                        // the hub is stopping: the student's state stays as it is, for the next hub to take up
                     } catch (RuntimeException e) {
                         if (!closed) {
                             LOG.log(Level.WARNING, "course job " + job.id() + " for " + student + " failed", e);
@@ -115,9 +154,10 @@ public final class CourseServers implements AutoCloseable {
                     return;
                 }
             }
-            job.finish(clock.instant());
+            if (!closed) {
+                job.finish(clock.instant());
+            }
         });
-        return job;
     }
 
     /** Ends the jobs' waiting; servers already starting or stopping carry on under the hub's lifecycle. */
@@ -129,8 +169,12 @@ public final class CourseServers implements AutoCloseable {
 
     public Optional<CourseJob> job(String course, String id) {
         synchronized (jobs) {
-            return Optional.ofNullable(jobs.get(id)).filter(j -> j.course().equals(course));
+            CourseJob kept = jobs.get(id);
+            if (kept != null) {
+                return Optional.of(kept).filter(j -> j.course().equals(course));
+            }
         }
+        return jobStore.find(course, id);
     }
 
     /** The course's jobs that have not finished yet. */

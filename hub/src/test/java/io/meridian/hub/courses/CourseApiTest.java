@@ -431,6 +431,36 @@ class CourseApiTest {
     }
 
     @Test
+    void aRestartedHubFinishesTheStartsItHadNotReached() {
+        Path data = TestHub.tempDir();
+        String teacher;
+        String path;
+        // One start at a time, and the hub closed at once: the job is left with students still queued.
+        try (TestHub first = TestHub.start(data, Map.of(), 1, 60)) {
+            teacher = first.userWithToken("crs-rt");
+            Response course = first.admin("POST", "/api/v1/courses", "{\"name\": \"crs-restart\", \"instructors\": [\"crs-rt\"]}");
+            assertEquals(201, course.status(), course.body());
+            assertEquals(200, csv(first, "crs-restart", teacher, "", "username,email,name\ncrs-r1,,\ncrs-r2,,\ncrs-r3,,\n").status());
+            Response job = first.post("/api/v1/courses/crs-restart/servers", teacher, null);
+            assertEquals(202, job.status(), job.body());
+            path = "/api/v1/courses/crs-restart/jobs/" + job.json().get("id").asText();
+        }
+        try (TestHub second = TestHub.start(data, Map.of(), 1, 60)) {
+            second.checkEveryResponse(SPEC::check);
+            JsonNode taken = second.get(path, teacher).json();
+            assertEquals("start", taken.get("action").asText(), "the restarted hub knows the job: " + taken);
+            waitFor(() -> second.get(path, teacher).json().get("done").asBoolean());
+            JsonNode done = second.get(path, teacher).json();
+            assertEquals(3, done.at("/counts/ready").asInt(), "every student's server started: " + done);
+            for (String student : List.of("crs-r1", "crs-r2", "crs-r3")) {
+                assertTrue(second.admin("GET", "/hub/api/users/" + student, null).json()
+                        .at("/servers/crs-restart/ready").asBoolean(), student);
+            }
+            second.stopAllServers();
+        }
+    }
+
+    @Test
     void aCancelledJobSkipsTheStudentsWhoseTurnHasNotCome() {
         // One start at a time, so the students after the first are still queued when the cancel arrives.
         try (TestHub oneAtATime = TestHub.start(TestHub.tempDir(), Map.of(), 1, 60)) {
