@@ -139,7 +139,7 @@ class StorageThroughputIT {
         assertTrue(hubProcess.isAlive(), "the 128 MiB hub survived " + 2 * (ROUNDS + 1) + " GiB of traffic");
     }
 
-    /** Sent as WebDavClient#write sends (a blocking connection, fixed length, 64 KiB writes), so both uploads cost their client the same. */
+    /** Sent as WebDavClient#write sends (a blocking connection, fixed length, 256 KiB writes), so both uploads cost their client the same. */
     private static String uploadThroughHub(String url, long seed) throws Exception {
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         HttpURLConnection put = (HttpURLConnection) URI.create(url).toURL().openConnection();
@@ -148,7 +148,7 @@ class StorageThroughputIT {
         put.setDoOutput(true);
         put.setFixedLengthStreamingMode(SIZE);
         try (InputStream in = new DigestInputStream(new PatternStream(SIZE, seed), sent); OutputStream out = put.getOutputStream()) {
-            byte[] buffer = new byte[65536];
+            byte[] buffer = new byte[256 * 1024];
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
