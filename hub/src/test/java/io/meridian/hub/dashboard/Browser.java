@@ -6,6 +6,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Headless Debian Chromium driven through its own chromedriver (paths given, so Selenium Manager
@@ -119,6 +122,36 @@ final class Browser implements AutoCloseable {
             }
             driver.navigate().refresh();
             waitFor(started);
+        }
+    }
+
+    /** Logs in through the hub's login form at {@code hubUrl} and waits for the dashboard to name the user. */
+    void logIn(String hubUrl, String user, String password) {
+        driver.get(hubUrl + "/hub/login?next=/hub/dashboard/");
+        waitFor(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.cssSelector("form [type='submit']")).click();
+        waitForDashboardOf(user);
+    }
+
+    /** Clicks once clickable; a list that refreshes itself may replace the element in between: then it is found again. */
+    void click(By by) {
+        waitFor(d -> {
+            WebElement element = ExpectedConditions.elementToBeClickable(by).apply(d);
+            if (element == null) {
+                return false;
+            }
+            element.click();
+            return true;
+        });
+    }
+
+    /** Fails the test if the dashboard logged errors (scripts, CSP), and closes the browser either way. */
+    void closeAfterCheckingConsole() {
+        try {
+            assertEquals(List.of(), consoleErrors(), "the page logged errors (scripts, CSP)");
+        } finally {
+            close();
         }
     }
 

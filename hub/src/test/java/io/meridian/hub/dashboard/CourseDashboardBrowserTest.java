@@ -91,11 +91,7 @@ class CourseDashboardBrowserTest {
 
     @AfterEach
     void closeBrowser() {
-        try {
-            assertEquals(List.of(), browser.consoleErrors(), "the page logged errors (scripts, CSP)");
-        } finally {
-            browser.close();
-        }
+        browser.closeAfterCheckingConsole();
     }
 
     @Test
@@ -104,7 +100,7 @@ class CourseDashboardBrowserTest {
         browser.driver.get(hub.url("/hub/dashboard/#/courses"));
         browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-course]"), 1));
         assertEquals("student", browser.driver.findElement(By.cssSelector("tr[data-course='crsd-stats'] td:last-child")).getText());
-        click(By.linkText("Statistics"));
+        browser.click(By.linkText("Statistics"));
 
         WebElement hw1 = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-assignment='hw1']")));
         assertEquals("open", hw1.getAttribute("data-status"));
@@ -114,7 +110,7 @@ class CourseDashboardBrowserTest {
         assertTrue(hw2.findElements(By.tagName("button")).isEmpty(), "nothing to submit before it is handed out");
         assertTrue(browser.driver.findElement(By.id("course-server")).getText().contains("stopped"));
 
-        click(By.xpath("//button[normalize-space()='Submit hw1']"));
+        browser.click(By.xpath("//button[normalize-space()='Submit hw1']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"), "Submitted 1 file of hw1"));
         browser.waitFor(ExpectedConditions.attributeToBe(By.cssSelector("tr[data-assignment='hw1']"), "data-status", "submitted"));
         assertEquals(1, hub.get("/api/v1/courses/crsd-stats/assignments/hw1/submissions", hub.userWithToken(TEACHER))
@@ -142,7 +138,7 @@ class CourseDashboardBrowserTest {
         Path roster = Files.createTempDirectory("crsd-roster").resolve("roster.csv");
         Files.writeString(roster, "username,email,name\ncrsd-ben,ben@example.org,Ben Okafor\ncrsd-cy,,Cy\n");
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("roster-file"))).sendKeys(roster.toString());
-        click(By.xpath("//button[normalize-space()='Import roster']"));
+        browser.click(By.xpath("//button[normalize-space()='Import roster']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"), "2 added (crsd-ben, crsd-cy)"));
         browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 2));
 
@@ -151,21 +147,21 @@ class CourseDashboardBrowserTest {
         browser.driver.findElement(By.id("assignment-name")).sendKeys("hw1");
         browser.driver.executeScript("document.getElementById('assignment-due').value = '2031-06-01T09:30';");
         browser.driver.findElement(By.id("assignment-file")).sendKeys(files.toString());
-        click(By.xpath("//button[normalize-space()='Create assignment']"));
+        browser.click(By.xpath("//button[normalize-space()='Create assignment']"));
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-assignment='hw1']")));
         assertTrue(hub.get("/api/v1/courses/crsd-ml/assignments", hub.userWithToken(TEACHER)).json()
                 .at("/assignments/0/due").asText().startsWith("2031-06-01"), "the due date reached the hub");
 
-        click(By.xpath("//button[normalize-space()='Distribute hw1']"));
+        browser.click(By.xpath("//button[normalize-space()='Distribute hw1']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"), "Handed out hw1 to 2 students"));
         assertTrue(Files.exists(hub.dataDir().resolve("users/crsd-ben/courses/crsd-ml/hw1/data/points.csv")));
         assertEquals(201, hub.post("/api/v1/courses/crsd-ml/assignments/hw1/submit", benToken, "{}").status());
-        click(By.xpath("//button[normalize-space()='Collect hw1']"));
+        browser.click(By.xpath("//button[normalize-space()='Collect hw1']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"), "Collected 1 submission of hw1"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-assignment='hw1']"),
                 "2 handed out, 1 submitted"));
 
-        click(By.xpath("//button[normalize-space()='Start all servers']"));
+        browser.click(By.xpath("//button[normalize-space()='Start all servers']"));
         browser.waitFor(180, ExpectedConditions.attributeToBe(By.cssSelector("[data-job='start']"), "data-done", "true"));
         browser.waitFor(ExpectedConditions.textToBe(By.cssSelector("tr[data-student='crsd-ben'] .state"), "ready"));
         browser.waitFor(ExpectedConditions.textToBe(By.cssSelector("tr[data-student='crsd-cy'] .state"), "ready"));
@@ -174,13 +170,13 @@ class CourseDashboardBrowserTest {
         browser.driver.executeScript("window.scrollTo(0, 0);");
         browser.screenshot("courses-instructor");
 
-        click(By.linkText("Open crsd-ben's server"));
+        browser.click(By.linkText("Open crsd-ben's server"));
         browser.waitFor(ExpectedConditions.urlContains("/user/crsd-ben/crsd-ml/"));
         browser.driver.get(hub.url("/user/crsd-ben/crsd-ml/api/contents/courses/crsd-ml/hw1"));
         assertTrue(browser.driver.getPageSource().contains("hw1.ipynb"), "the instructor reads the student's server");
 
         browser.driver.get(hub.url("/hub/dashboard/#/courses/crsd-ml"));
-        click(By.xpath("//button[normalize-space()='Stop all servers']"));
+        browser.click(By.xpath("//button[normalize-space()='Stop all servers']"));
         browser.waitFor(120, ExpectedConditions.attributeToBe(By.cssSelector("[data-job='stop']"), "data-done", "true"));
         browser.waitFor(ExpectedConditions.textToBe(By.cssSelector("tr[data-student='crsd-ben'] .state"), "stopped"));
         assertTrue(hub.get("/hub/api/users/crsd-ben", TestHub.ADMIN_TOKEN).json().path("servers").isEmpty());
@@ -193,19 +189,19 @@ class CourseDashboardBrowserTest {
         WebElement group = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("roster-group")));
 
         group.sendKeys("/courses/no-such-group");
-        click(By.xpath("//button[normalize-space()='Import group']"));
+        browser.click(By.xpath("//button[normalize-space()='Import group']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("error"), "Keycloak has no group /courses/no-such-group"));
 
         group.clear();
         group.sendKeys("/courses/ml-101");
-        click(By.xpath("//button[normalize-space()='Import group']"));
+        browser.click(By.xpath("//button[normalize-space()='Import group']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"),
                 "3 added (kcg-ann, kcg-ben, kcg-cem)"));
         browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 3));
         assertTrue(browser.driver.findElement(By.cssSelector("tr[data-student='kcg-ben']")).getText().contains("Ben Okafor"));
 
-        click(By.id("roster-subgroups"));
-        click(By.xpath("//button[normalize-space()='Import group']"));
+        browser.click(By.id("roster-subgroups"));
+        browser.click(By.xpath("//button[normalize-space()='Import group']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("course-status"),
                 "1 added (kcg-eve), 0 removed, 3 unchanged"));
         browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-student]"), 4));
@@ -219,22 +215,6 @@ class CourseDashboardBrowserTest {
 
 
     private void logIn(String name) {
-        browser.driver.get(hub.url("/hub/login?next=/hub/dashboard/"));
-        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(name);
-        browser.driver.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.driver.findElement(By.cssSelector("form [type='submit']")).click();
-        browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), name));
-    }
-
-    // Lists that refresh themselves may replace the element between finding and clicking: then find it again.
-    private void click(By by) {
-        browser.waitFor(driver -> {
-            WebElement element = ExpectedConditions.elementToBeClickable(by).apply(driver);
-            if (element == null) {
-                return false;
-            }
-            element.click();
-            return true;
-        });
+        browser.logIn(hub.url(""), name, PASSWORD);
     }
 }

@@ -80,17 +80,13 @@ class DashboardBrowserTest {
 
     @AfterEach
     void closeBrowser() {
-        try {
-            assertEquals(List.of(), browser.consoleErrors(), "the page logged errors (scripts, CSP)");
-        } finally {
-            browser.close();
-        }
+        browser.closeAfterCheckingConsole();
     }
 
     @Test
     void userStartsServerWatchesProgressUntilReadyAndOpensIt() {
         logIn(USER, USER_PASSWORD);
-        click(By.xpath("//tr[@data-server='default']//button[normalize-space()='Start default']"));
+        browser.click(By.xpath("//tr[@data-server='default']//button[normalize-space()='Start default']"));
         WebElement progress = browser.waitFor(120, ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("[data-progress='default'][data-outcome]")));
         assertEquals("ready", progress.getAttribute("data-outcome"), progress.getText());
@@ -100,13 +96,13 @@ class DashboardBrowserTest {
         browser.waitFor(ExpectedConditions.textToBe(By.cssSelector("tr[data-server='default'] .state"), "ready"));
         browser.screenshot("servers");
 
-        click(By.linkText("Open default"));
+        browser.click(By.linkText("Open default"));
         browser.waitFor(ExpectedConditions.urlContains("/user/ada/"));
         browser.driver.get(hub.url("/user/ada/api/status"));
         assertTrue(browser.driver.getPageSource().contains("\"started\""), browser.driver.getPageSource());
 
         browser.driver.get(hub.url("/hub/dashboard/#/home"));
-        click(By.xpath("//button[normalize-space()='Stop default']"));
+        browser.click(By.xpath("//button[normalize-space()='Stop default']"));
         browser.waitFor(60, ExpectedConditions.textToBe(By.cssSelector("tr[data-server='default'] .state"), "stopped"));
         assertTrue(hub.get("/hub/api/users/ada", TestHub.ADMIN_TOKEN).json().path("servers").isEmpty());
     }
@@ -127,13 +123,13 @@ class DashboardBrowserTest {
         new Select(browser.driver.findElement(By.id("catalog-tags"))).selectByVisibleText("any");
         WebElement search = browser.driver.findElement(By.id("catalog-q"));
         search.sendKeys("plant");
-        click(By.xpath("//button[normalize-space()='Filter']"));
+        browser.click(By.xpath("//button[normalize-space()='Filter']"));
         browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-module]"), 1));
         assertEquals("plant-species-classifier", browser.driver.findElement(By.cssSelector("[data-module]")).getAttribute("data-module"));
 
         search.clear();
         search.sendKeys("no-such-module-anywhere");
-        click(By.xpath("//button[normalize-space()='Filter']"));
+        browser.click(By.xpath("//button[normalize-space()='Filter']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("catalog-results"), "No module matches"));
 
         browser.driver.get(hub.url("/hub/dashboard/#/catalog/iris-classifier"));
@@ -149,12 +145,12 @@ class DashboardBrowserTest {
         logIn(USER, USER_PASSWORD);
         browser.driver.get(hub.url("/hub/dashboard/#/catalog/iris-classifier"));
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("deploy-cpu")));
-        click(By.xpath("//section[@id='deploy']//button[normalize-space()='Deploy']"));
+        browser.click(By.xpath("//section[@id='deploy']//button[normalize-space()='Deploy']"));
         WebElement row = browser.waitFor(180, ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-deployment]")));
         String id = row.getAttribute("data-deployment");
         browser.waitFor(60, ExpectedConditions.textToBe(By.cssSelector("tr[data-deployment] .state"), "running"));
         assertEquals("iris-classifier", hub.get("/api/v1/deployments/" + id, adaToken).json().get("module").asText());
-        click(By.xpath("//tr[@data-deployment]//a[normalize-space()='deepaas']"));
+        browser.click(By.xpath("//tr[@data-deployment]//a[normalize-space()='deepaas']"));
         browser.waitFor(ExpectedConditions.urlContains("/deployments/" + id + "/"));
         browser.navigate().back();
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-deployment]")));
@@ -162,13 +158,13 @@ class DashboardBrowserTest {
         int started = hub.post("/api/v1/trainings", adaToken, """
                 {"deployment": "%s", "args": {"epochs": 100000, "epoch_delay_ms": 10}}""".formatted(id)).status();
         assertEquals(201, started);
-        click(By.xpath("//tr[@data-training]//button[normalize-space()='Cancel']"));
+        browser.click(By.xpath("//tr[@data-training]//button[normalize-space()='Cancel']"));
         browser.waitFor(60, ExpectedConditions.textToBe(By.cssSelector("tr[data-training] .state"), "cancelled"));
 
-        click(By.xpath("//tr[@data-deployment]//button[normalize-space()='Logs']"));
+        browser.click(By.xpath("//tr[@data-deployment]//button[normalize-space()='Logs']"));
         browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("pre.logs")));
         browser.screenshot("deployments-running");
-        click(By.xpath("//tr[@data-deployment]//button[normalize-space()='Delete']"));
+        browser.click(By.xpath("//tr[@data-deployment]//button[normalize-space()='Delete']"));
         browser.waitFor(60, ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-view='deployments']"),
                 "No deployments yet"));
         assertEquals(404, hub.get("/api/v1/deployments/" + id, adaToken).status());
@@ -184,7 +180,7 @@ class DashboardBrowserTest {
         Files.writeString(file, content);
 
         browser.driver.findElement(By.id("upload-file")).sendKeys(file.toString());
-        click(By.xpath("//button[normalize-space()='Upload']"));
+        browser.click(By.xpath("//button[normalize-space()='Upload']"));
         browser.waitFor(60, ExpectedConditions.textToBePresentInElementLocated(By.id("upload-status"), "Uploaded results.txt"));
         WebElement bar = browser.driver.findElement(By.id("upload-progress"));
         assertEquals(bar.getAttribute("max"), bar.getAttribute("value"));
@@ -199,12 +195,12 @@ class DashboardBrowserTest {
         assertEquals(content, Files.readString(hub.dataDir().resolve("storage").resolve(USER).resolve("results.txt"),
                 StandardCharsets.UTF_8));
 
-        click(By.xpath("//button[normalize-space()='Rename results.txt']"));
+        browser.click(By.xpath("//button[normalize-space()='Rename results.txt']"));
         browser.waitFor(ExpectedConditions.alertIsPresent()).sendKeys("final.txt");
         browser.driver.switchTo().alert().accept();
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-entry='final.txt']")));
 
-        click(By.xpath("//button[normalize-space()='Delete final.txt']"));
+        browser.click(By.xpath("//button[normalize-space()='Delete final.txt']"));
         browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
         browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-entry='final.txt']")));
         assertFalse(Files.exists(hub.dataDir().resolve("storage").resolve(USER).resolve("final.txt")));
@@ -220,7 +216,7 @@ class DashboardBrowserTest {
         browser.waitFor(120, ExpectedConditions.textToBe(By.cssSelector("tr[data-running='bob/'] .state"), "ready"));
         browser.screenshot("admin");
 
-        click(By.xpath("//button[normalize-space()='Stop bob/default']"));
+        browser.click(By.xpath("//button[normalize-space()='Stop bob/default']"));
         browser.waitFor(60, ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-running='bob/']")));
         // a stop answered with 202 finishes in the background
         browser.waitFor(60, driver -> hub.get("/hub/api/users/bob", TestHub.ADMIN_TOKEN).json().path("servers").isEmpty());
@@ -254,12 +250,12 @@ class DashboardBrowserTest {
         logIn(USER, USER_PASSWORD);
         browser.driver.get(hub.url("/hub/dashboard/#/tokens"));
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("token-note"))).sendKeys("from the dashboard");
-        click(By.xpath("//button[normalize-space()='Request new token']"));
+        browser.click(By.xpath("//button[normalize-space()='Request new token']"));
         String token = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#new-token code"))).getText();
         assertEquals(200, hub.get("/hub/api/user", token).status());
         browser.screenshot("tokens-narrow");
 
-        click(By.xpath("//button[normalize-space()='Revoke from the dashboard']"));
+        browser.click(By.xpath("//button[normalize-space()='Revoke from the dashboard']"));
         browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.xpath("//td[normalize-space()='from the dashboard']")));
         assertEquals(401, hub.get("/hub/api/user", token).status());
     }
@@ -284,7 +280,7 @@ class DashboardBrowserTest {
         logIn(USER, USER_PASSWORD);
         browser.driver.get(hub.url("/hub/dashboard/#/storage"));
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("new-folder"))).sendKeys("..");
-        click(By.xpath("//button[normalize-space()='Create']"));
+        browser.click(By.xpath("//button[normalize-space()='Create']"));
         WebElement error = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
         assertFalse(error.getText().isBlank());
         assertFalse(error.getText().contains("{"), "the message, not the JSON: " + error.getText());
@@ -298,36 +294,36 @@ class DashboardBrowserTest {
         WebElement name = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("inference-name")));
         new Select(browser.driver.findElement(By.id("inference-module"))).selectByValue("iris-classifier");
         name.sendKeys("Iris Service");
-        click(By.xpath("//button[normalize-space()='Create service']"));
+        browser.click(By.xpath("//button[normalize-space()='Create service']"));
         assertReadableError("invalid server name");
         assertTrue(hub.get("/api/v1/inference", token).json().isEmpty(), "a refused name creates nothing");
 
         name.clear();
         name.sendKeys("iris");
         new Select(browser.driver.findElement(By.id("inference-module"))).selectByValue("iris-classifier");
-        click(By.xpath("//button[normalize-space()='Create service']"));
+        browser.click(By.xpath("//button[normalize-space()='Create service']"));
         browser.waitFor(240, ExpectedConditions.textToBePresentInElementLocated(By.id("inference-status"), "Created iris"));
         browser.waitFor(60, ExpectedConditions.textToBe(By.cssSelector("tr[data-service='iris'] .state"), "running"));
         JsonNode service = hub.get("/api/v1/inference/iris", token).json();
         assertEquals("local", service.get("backend").asText());
         String deployment = service.at("/deployment/id").asText();
 
-        click(By.xpath("//button[normalize-space()='Invoke iris']"));
+        browser.click(By.xpath("//button[normalize-space()='Invoke iris']"));
         WebElement input = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("invoke-input")));
         input.clear();
         input.sendKeys("this is not JSON");
-        click(By.xpath("//button[normalize-space()='Run']"));
+        browser.click(By.xpath("//button[normalize-space()='Run']"));
         assertReadableError("JSON object");
 
         input.clear();
         input.sendKeys("{\"sepal_length\": 6.7, \"sepal_width\": 3.0, \"petal_length\": 5.2, \"petal_width\": 2.3}");
-        click(By.xpath("//button[normalize-space()='Run']"));
+        browser.click(By.xpath("//button[normalize-space()='Run']"));
         WebElement output = browser.waitFor(60, ExpectedConditions.visibilityOfElementLocated(By.id("invoke-output")));
         assertTrue(output.getText().contains("virginica"), output.getText());
         assertFalse(browser.driver.findElement(By.id("error")).isDisplayed(), "a good input clears the earlier error");
         browser.screenshot("inference");
 
-        click(By.xpath("//button[normalize-space()='Delete iris']"));
+        browser.click(By.xpath("//button[normalize-space()='Delete iris']"));
         browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
         browser.waitFor(60, ExpectedConditions.textToBePresentInElementLocated(By.id("inference-list"), "No inference services yet"));
         assertTrue(hub.get("/api/v1/inference", token).json().isEmpty());
@@ -345,13 +341,13 @@ class DashboardBrowserTest {
         browser.driver.findElement(By.id("connect-login")).sendKeys(TestWebDav.USER);
         WebElement password = browser.driver.findElement(By.id("connect-password"));
         password.sendKeys("not-the-app-password");
-        click(By.xpath("//button[normalize-space()='Connect']"));
+        browser.click(By.xpath("//button[normalize-space()='Connect']"));
         assertReadableError("app password");
         assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText());
 
         password.clear();
         password.sendKeys(TestWebDav.PASSWORD);
-        click(By.xpath("//button[normalize-space()='Connect']"));
+        browser.click(By.xpath("//button[normalize-space()='Connect']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"),
                 "Connected to Nextcloud at " + nextcloud + " as " + TestWebDav.USER));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "(webdav)"));
@@ -361,21 +357,21 @@ class DashboardBrowserTest {
         String folder = "dsh-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             browser.driver.findElement(By.id("new-folder")).sendKeys(folder);
-            click(By.xpath("//button[normalize-space()='Create']"));
-            click(By.xpath("//tr[@data-entry='" + folder + "']//a"));
+            browser.click(By.xpath("//button[normalize-space()='Create']"));
+            browser.click(By.xpath("//tr[@data-entry='" + folder + "']//a"));
             browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "/ " + folder + " /"));
             Path file = Files.createTempDirectory("meridian-upload").resolve("notes.txt");
             Files.writeString(file, "kept in Nextcloud\n");
             browser.driver.findElement(By.id("upload-file")).sendKeys(file.toString());
-            click(By.xpath("//button[normalize-space()='Upload']"));
+            browser.click(By.xpath("//button[normalize-space()='Upload']"));
             browser.waitFor(60, ExpectedConditions.textToBePresentInElementLocated(By.id("upload-status"), "Uploaded notes.txt"));
             browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-entry='notes.txt']")));
             assertEquals(200, webDav("GET", folder + "/notes.txt").statusCode());
             assertEquals("kept in Nextcloud\n", webDav("GET", folder + "/notes.txt").body());
             browser.screenshot("storage-nextcloud");
 
-            click(By.xpath("//p[@id='storage-path']/a[normalize-space()='/']"));
-            click(By.xpath("//button[normalize-space()='Delete " + folder + "']"));
+            browser.click(By.xpath("//p[@id='storage-path']/a[normalize-space()='/']"));
+            browser.click(By.xpath("//button[normalize-space()='Delete " + folder + "']"));
             browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
             browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-entry='" + folder + "']")));
             assertEquals(404, webDav("GET", folder + "/notes.txt").statusCode());
@@ -383,7 +379,7 @@ class DashboardBrowserTest {
             webDav("DELETE", folder + "/");
         }
 
-        click(By.xpath("//button[normalize-space()='Disconnect']"));
+        browser.click(By.xpath("//button[normalize-space()='Disconnect']"));
         browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"), "kept on the hub"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "(local)"));
@@ -397,13 +393,13 @@ class DashboardBrowserTest {
         browser.driver.get(hub.url("/hub/dashboard/#/storage"));
         WebElement url = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("connect-url")));
         url.sendKeys("ftp://cloud.example.org");
-        click(By.xpath("//button[normalize-space()='Log in through Nextcloud']"));
+        browser.click(By.xpath("//button[normalize-space()='Log in through Nextcloud']"));
         assertReadableError("http(s) address");
 
         try (FakeNextcloudLoginFlow nextcloud = new FakeNextcloudLoginFlow()) {
             url.clear();
             url.sendKeys(nextcloud.base());
-            click(By.xpath("//button[normalize-space()='Log in through Nextcloud']"));
+            browser.click(By.xpath("//button[normalize-space()='Log in through Nextcloud']"));
             WebElement page = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(
                     By.cssSelector("#nextcloud-login-status a")));
             assertTrue(page.getAttribute("href").startsWith(nextcloud.base() + "/login/v2/flow/"), page.getAttribute("href"));
@@ -417,7 +413,7 @@ class DashboardBrowserTest {
                     "Connected to Nextcloud at " + davServer + " as " + TestWebDav.USER));
         }
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-path"), "(webdav)"));
-        click(By.xpath("//button[normalize-space()='Disconnect']"));
+        browser.click(By.xpath("//button[normalize-space()='Disconnect']"));
         browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("storage-connected"), "kept on the hub"));
         assertEquals("local", hub.get("/api/v1/storage/connection", token).json().get("kind").asText());
@@ -430,29 +426,29 @@ class DashboardBrowserTest {
         browser.driver.get(hub.url("/hub/dashboard/#/admin/groups"));
         WebElement name = browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("group-name")));
         name.sendKeys("Bad Group!");
-        click(By.xpath("//button[normalize-space()='Create group']"));
+        browser.click(By.xpath("//button[normalize-space()='Create group']"));
         assertReadableError("invalid group name");
 
         name.clear();
         name.sendKeys("dsh-team");
         browser.driver.findElement(By.id("group-members")).sendKeys(USER);
-        click(By.xpath("//button[normalize-space()='Create group']"));
+        browser.click(By.xpath("//button[normalize-space()='Create group']"));
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-group='dsh-team'] [data-member='ada']")));
 
         browser.driver.findElement(By.id("add-dsh-team")).sendKeys("nobody-of-that-name");
-        click(By.xpath("//button[normalize-space()='Add to dsh-team']"));
+        browser.click(By.xpath("//button[normalize-space()='Add to dsh-team']"));
         assertReadableError("no such user");
         WebElement add = browser.driver.findElement(By.id("add-dsh-team"));
         add.clear();
         add.sendKeys("bob");
-        click(By.xpath("//button[normalize-space()='Add to dsh-team']"));
+        browser.click(By.xpath("//button[normalize-space()='Add to dsh-team']"));
         browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-group='dsh-team'] [data-member='bob']")));
-        click(By.xpath("//button[@aria-label='Remove ada from dsh-team']"));
+        browser.click(By.xpath("//button[@aria-label='Remove ada from dsh-team']"));
         browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-group='dsh-team'] [data-member='ada']")));
         browser.screenshot("admin-groups");
         assertEquals("[\"bob\"]", hub.get("/hub/api/groups/dsh-team", TestHub.ADMIN_TOKEN).json().get("users").toString());
 
-        click(By.xpath("//button[normalize-space()='Delete dsh-team']"));
+        browser.click(By.xpath("//button[normalize-space()='Delete dsh-team']"));
         browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
         browser.waitFor(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-group='dsh-team']")));
         assertEquals(404, hub.get("/hub/api/groups/dsh-team", TestHub.ADMIN_TOKEN).status());
@@ -476,18 +472,18 @@ class DashboardBrowserTest {
         assertEquals("Entries 1–25", browser.driver.findElement(By.id("audit-page")).getText());
         String newest = browser.driver.findElement(By.cssSelector("tr[data-audit]")).getText();
         assertTrue(newest.contains(root) && newest.contains("DELETE /hub/api/groups/dsh-audited-2"), newest);
-        click(By.xpath("//button[normalize-space()='Next page']"));
+        browser.click(By.xpath("//button[normalize-space()='Next page']"));
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-page"), "Entries 26–"));
-        click(By.xpath("//button[normalize-space()='Previous page']"));
+        browser.click(By.xpath("//button[normalize-space()='Previous page']"));
         browser.waitFor(ExpectedConditions.textToBe(By.id("audit-page"), "Entries 1–25"));
 
         WebElement who = browser.driver.findElement(By.id("audit-actor"));
         who.sendKeys("Not A Name");
-        click(By.xpath("//button[normalize-space()='Show']"));
+        browser.click(By.xpath("//button[normalize-space()='Show']"));
         assertReadableError("invalid user name");
         who.clear();
         who.sendKeys(root);
-        click(By.xpath("//button[normalize-space()='Show']"));
+        browser.click(By.xpath("//button[normalize-space()='Show']"));
         browser.waitFor(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-audit]"), 6));
         for (WebElement row : browser.driver.findElements(By.cssSelector("tr[data-audit]"))) {
             assertTrue(row.getText().contains(root) && row.getText().contains("/hub/api/groups/dsh-audited-"), row.getText());
@@ -506,7 +502,7 @@ class DashboardBrowserTest {
         browser.driver.get(hub.url("/hub/dashboard/#/admin"));
         browser.waitFor(120, ExpectedConditions.textToBe(By.cssSelector("tr[data-running='bob/'] .state"), "ready"));
         browser.waitFor(120, ExpectedConditions.textToBe(By.cssSelector("tr[data-running='carol/'] .state"), "ready"));
-        click(By.id("stop-all-button"));
+        browser.click(By.id("stop-all-button"));
         assertTrue(browser.waitFor(ExpectedConditions.alertIsPresent()).getText().contains("Stop all 2 running servers"));
         browser.driver.switchTo().alert().accept();
         WebElement card = browser.waitFor(120, ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-stop-all='done']")));
@@ -541,22 +537,6 @@ class DashboardBrowserTest {
     }
 
     private void logIn(String name, String password) {
-        browser.driver.get(hub.url("/hub/login?next=/hub/dashboard/"));
-        browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(name);
-        browser.driver.findElement(By.id("password")).sendKeys(password);
-        browser.driver.findElement(By.cssSelector("form [type='submit']")).click();
-        browser.waitForDashboardOf(name);
-    }
-
-    // Lists that refresh themselves may replace the element between finding and clicking: then find it again.
-    private void click(By by) {
-        browser.waitFor(driver -> {
-            WebElement element = ExpectedConditions.elementToBeClickable(by).apply(driver);
-            if (element == null) {
-                return false;
-            }
-            element.click();
-            return true;
-        });
+        browser.logIn(hub.url(""), name, password);
     }
 }

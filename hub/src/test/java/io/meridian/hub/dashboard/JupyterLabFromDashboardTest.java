@@ -80,11 +80,7 @@ class JupyterLabFromDashboardTest {
     @Test
     void serverStartedFromTheDashboardOpensJupyterLabInTheBrowser() {
         try (Browser browser = new Browser()) {
-            browser.driver.get(hub.url("/hub/login?next=/hub/dashboard/"));
-            browser.waitFor(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(USER);
-            browser.driver.findElement(By.id("password")).sendKeys(PASSWORD);
-            browser.driver.findElement(By.cssSelector("form [type='submit']")).click();
-            browser.waitForDashboardOf(USER);
+            browser.logIn(hub.url(""), USER, PASSWORD);
             browser.waitFor(ExpectedConditions.elementToBeClickable(
                     By.xpath("//tr[@data-server='default']//button[normalize-space()='Start default']"))).click();
             WebElement progress = browser.waitFor(420, ExpectedConditions.presenceOfElementLocated(
