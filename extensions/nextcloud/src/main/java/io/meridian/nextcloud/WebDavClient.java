@@ -296,7 +296,7 @@ public final class WebDavClient {
             long sent = 0;
             int n;
             // Whole buffers: a source that hands out a few KiB a read (the hub's request body) still reaches
-            // the socket in 64 KiB writes.
+            // the socket in writes of COPY_BUFFER bytes.
             while ((n = content.readNBytes(buffer, 0, buffer.length)) > 0) {
                 if (length >= 0 && sent + n > length) {
                     throw new IOException("the content of " + shownPath + " is longer than the " + length

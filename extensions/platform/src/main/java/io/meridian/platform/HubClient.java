@@ -130,10 +130,12 @@ final class HubClient {
                 }
             }
         } catch (IOException e) {
-            connection.disconnect();
+            // the hub's early answer is read before the connection is dropped: afterwards there is none to read
             int early = answeredStatus(connection);
-            throw early >= 400 ? failure(early, errorBody(connection))
+            PlatformException failure = early >= 400 ? failure(early, errorBody(connection))
                     : new PlatformException(0, "the upload to " + base + " broke off: " + describe(e));
+            connection.disconnect();
+            throw failure;
         }
         int status;
         byte[] answer;

@@ -147,7 +147,11 @@ class PlatformClientTest {
     @Test
     void anUploadOverTheQuotaIsTheHubsRefusal(@org.junit.jupiter.api.io.TempDir Path local) throws IOException {
         Platform bob = Platform.connect(hub.url("/hub/api").toString(), hub.tokenFor("quota-bob", false, List.of("self")));
-        Path big = Files.write(local.resolve("big.bin"), new byte[16 * 1024 * 1024]);
+        // far more than the sockets' buffers hold, so the hub's 413 arrives while the body is still being sent
+        Path big = local.resolve("big.bin");
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            sparse.setLength(256L * 1024 * 1024);
+        }
         PlatformException e = assertThrows(PlatformException.class, () -> bob.storage().upload(big, "/big.bin"));
         assertEquals(413, e.status(), e.getMessage());
         assertTrue(e.getMessage().contains("storage quota exceeded"), e.getMessage());
