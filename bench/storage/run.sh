@@ -9,6 +9,8 @@
 #                                 Needs root and tc (iproute2); the hub's other traffic is not shaped.
 #   bench/storage/run.sh relay [MiB]   where a download's time goes: curl straight to WebDAV, through the
 #                                 storage service, and through its former relay, interleaved rounds
+#   bench/storage/run.sh notebook [MiB]   platform.storage().upload/.download from a notebook's side against
+#                                 the JDK client the platform extension used before (default 1 GiB)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
@@ -21,13 +23,14 @@ throughput() {
 }
 
 case "${1:-}" in
-  relay)
-    # built in the reactor, so the hub runs against this checkout's extensions/nextcloud, not one in ~/.m2
+  relay|notebook)
+    # built in the reactor, so the hub runs against this checkout's extensions, not ones in ~/.m2
     mvn -B -q -o -pl hub -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile="$PWD/hub/target/bench-classpath.txt" >hub/target/bench-build.log 2>&1 \
       || { cat hub/target/bench-build.log >&2; exit 1; }
+    if [ "$1" = relay ]; then main=StorageRelayBenchmark size="${2:-512}"; else main=NotebookTransferBenchmark size="${2:-1024}"; fi
     java -cp "hub/target/test-classes:hub/target/classes:$(cat hub/target/bench-classpath.txt)" \
-      io.meridian.hub.storage.StorageRelayBenchmark "${2:-512}" 2>&1 | grep '^|'
+      "io.meridian.hub.storage.$main" "$size" 2>&1 | grep '^|'
     ;;
   link)
     rate="${2:?usage: bench/storage/run.sh link RATE, e.g. 10gbit}"
@@ -51,6 +54,6 @@ case "${1:-}" in
     throughput
     ;;
   *)
-    echo "usage: bench/storage/run.sh [link RATE | relay [MiB]]" >&2; exit 2
+    echo "usage: bench/storage/run.sh [link RATE | relay [MiB] | notebook [MiB]]" >&2; exit 2
     ;;
 esac

@@ -8,13 +8,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -37,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StorageThroughputIT {
     private static final long SIZE = 1024L * 1024 * 1024;
+    private static BoundedHeapHub.Running hub;
     private static Process hubProcess;
     private static int port;
     private static String token;
@@ -49,34 +47,18 @@ class StorageThroughputIT {
     static void startBoundedHub() throws Exception {
         URI folder = TestWebDav.freshFolder().root();
         dav = WebDavConfig.webDav(folder, TestWebDav.USER, TestWebDav.PASSWORD);
-        Path data = Files.createTempDirectory("meridian-throughput");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        // Surefire/failsafe start tests through a manifest-only jar; the real class path is in this property.
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        hubProcess = new ProcessBuilder(java, "-Xmx128m", "-cp", classPath,
-                BoundedHeapHub.class.getName(), data.toString(), folder.toString(), TestWebDav.USER,
-                TestWebDav.PASSWORD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(hubProcess.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
-            // Helidon's start-up lines
-        }
-        assertTrue(line != null, "the bounded-heap hub did not start");
-        String[] parts = line.split(" ");
-        port = Integer.parseInt(parts[1]);
-        token = parts[2];
-        assertTrue(Long.parseLong(parts[3]) <= 160L * 1024 * 1024, "the hub JVM runs with a 128 MiB heap");
+        hub = BoundedHeapHub.launch(folder, TestWebDav.USER, TestWebDav.PASSWORD);
+        hubProcess = hub.process();
+        port = hub.port();
+        token = hub.token();
+        assertTrue(hub.maxHeap() <= 160L * 1024 * 1024, "the hub JVM runs with a 128 MiB heap");
     }
 
     @AfterAll
     static void stopAndRecord() throws Exception {
         TestWebDav.remove(dav);
-        if (hubProcess != null) {
-            hubProcess.getOutputStream().close();
-            hubProcess.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
-            hubProcess.destroy();
+        if (hub != null) {
+            hub.close();
         }
         StringBuilder md = new StringBuilder("| round | direction | first | direct MiB/s | through the hub MiB/s | hub / direct | hub CPU s |\n"
                 + "|---|---|---|---|---|---|---|\n");
